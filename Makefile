@@ -1,0 +1,42 @@
+# soe-analysis: every target sets up .venv first (pip alone), so a fresh clone needs nothing else.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PERIODS ?= 2022-10 2023Q1..2023Q3
+
+.DEFAULT_GOAL := help
+.PHONY: help setup data ingest report test lab bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-z][a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is required ($(PYTHON))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the package with its dependencies
+
+ingest: $(STAMP) ## rebuild data/processed from data/raw (validates; stops on errors)
+	$(BIN)/soe-analysis ingest
+
+report: ingest ## build every report for the default periods and print where index.html is
+	$(BIN)/soe-analysis report $(foreach p,$(PERIODS),--period $(p))
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+lab: ingest ## open JupyterLab on the notebooks, in the same environment
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+data: $(STAMP) ## regenerate the shipped demonstration data (seeded; same files every time)
+	$(BIN)/python scripts/generate_demo_data.py
+
+bench: $(STAMP) ## run the benchmarks and print their figures
+	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean: ## remove generated data and reports (keeps .venv)
+	rm -rf data/processed/*.parquet data/processed/*.csv reports/*/ reports/index.html

@@ -1,0 +1,77 @@
+"""Reading the canonical panel and slicing it the way an analyst saw it at a month.
+
+An analysis "as of" a month sees only rows up to that month: :func:`as_of` is the one place
+that cut is made.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .errors import SoeError
+from .periods import parse_month
+from .schema import DATASET_LABELS, LINE_BY_NAME, monthly, ytd
+
+
+def load_panel(path: str | Path | None = None) -> pd.DataFrame:
+    """The processed panel (default ``data/processed/panel.parquet``)."""
+    path = Path(path) if path else config.PANEL_FILE
+    if not path.exists():
+        hint = " (run `soe-analysis ingest` or `make ingest` first)" if path == config.PANEL_FILE else ""
+        raise SoeError(f"{path}: panel not found{hint}")
+    try:
+        panel = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a non-parquet file
+        raise SoeError(f"{path}: not a readable parquet panel ({type(exc).__name__})") from None
+    missing = {"enterprise", "period", "year", "month"} - set(panel.columns)
+    if missing:
+        raise SoeError(f"{path}: not a soe-analysis panel (missing columns {sorted(missing)})")
+    return panel
+
+
+def as_of(panel: pd.DataFrame, month) -> pd.DataFrame:
+    """Rows up to and including ``month`` (``YYYY-MM`` or Period); an error if that month has no data."""
+    period = parse_month(month)
+    key = panel["year"] * 100 + panel["month"]
+    cut = panel[key <= period.year * 100 + period.month]
+    if not (cut["period"] == f"{period.year:04d}-{period.month:02d}").any():
+        last = panel["period"].max() if len(panel) else "none"
+        raise SoeError(f"no data for {period} in the panel (latest month: {last})")
+    return cut
+
+
+def month_rows(panel: pd.DataFrame, month) -> pd.DataFrame:
+    """The rows of one month, indexed by enterprise."""
+    period = parse_month(month)
+    rows = panel[panel["period"] == f"{period.year:04d}-{period.month:02d}"]
+    return rows.set_index("enterprise")
+
+
+def value_column(line: str, basis: str = "ytd") -> str:
+    """Column of a line: the level for a stock; ``_ytd`` or ``_m`` for a flow."""
+    spec = LINE_BY_NAME[line]
+    if spec.kind == "stock":
+        return line
+    return ytd(line) if basis == "ytd" else monthly(line)
+
+
+def dataset_label(panel: pd.DataFrame) -> str:
+    """``demonstration``, ``real`` or ``user``; mixed panels count as demonstration if any row is."""
+    labels = set(panel["dataset"].dropna().unique()) if "dataset" in panel else set()
+    if "demonstration" in labels:
+        return "demonstration"
+    if labels == {"real"}:
+        return "real"
+    return "user"
+
+
+def is_demonstration(panel: pd.DataFrame) -> bool:
+    return dataset_label(panel) == "demonstration"
+
+
+def dataset_banner(panel: pd.DataFrame) -> str:
+    """The one-line label reports show above their content."""
+    return DATASET_LABELS[dataset_label(panel)]
