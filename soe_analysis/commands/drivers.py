@@ -1,0 +1,92 @@
+"""``soe-analysis drivers``: the profit bridge (Δ利润总额 by enterprise and driver)."""
+
+from __future__ import annotations
+
+HELP = "profit bridge: change in total profit by enterprise and driver (亿元)"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--as-of", required=True, metavar="YYYY-MM", help="current month (YTD through it)")
+    parser.add_argument("--base", default="", metavar="YYYY-MM",
+                        help="base month (default: the same month a year before)")
+    parser.add_argument("--basis", default="ytd", choices=("ytd", "m"),
+                        help="compare year-to-date values (default) or single months")
+    parser.add_argument("--panel", default=None, metavar="PATH", help="panel parquet (default data/processed/panel.parquet)")
+    parser.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of labels and explanations")
+    parser.add_argument("--json", action="store_true", help="print JSON (amounts 亿元, rounded half-up to 2 dp)")
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = True) -> str:
+    fill = " " * max(0, width - _width(text))
+    return fill + text if right else text + fill
+
+
+def format_table(frame, first_header: str) -> str:
+    """A plain-text table with CJK-aware alignment; numbers with 2 decimals, NaN as 'n/a'."""
+    from ..metrics import round_half_up
+
+    def cell(v):
+        if isinstance(v, float):
+            return "n/a" if v != v else f"{round_half_up(v, 2):.2f}"
+        return str(v)
+
+    header = [first_header, *map(str, frame.columns)]
+    body = [[str(idx), *(cell(v) for v in row)] for idx, row in zip(frame.index, frame.itertuples(index=False))]
+    widths = [max(_width(r[i]) for r in [header, *body]) for i in range(len(header))]
+    lines = []
+    for n, r in enumerate([header, *body]):
+        lines.append("  ".join(_pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(r, widths))))
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    import json
+
+    from .. import drivers
+    from ..panel import load_panel
+
+    panel = load_panel(args.panel)
+    params = drivers.check_params(panel, as_of=args.as_of, base=args.base, lang=args.lang, basis=args.basis)
+    br = drivers.bridge(panel, params.as_of, params.base, basis=params.basis)
+    if args.json:
+        print(json.dumps(drivers.to_records(br, lang=params.lang), ensure_ascii=False, indent=1))
+        return 0
+
+    zh = params.lang == "zh"
+    table = br.table(lang=params.lang)
+    keep = [c for c in table.columns if not (table[c].fillna(0) == 0).all()] or list(table.columns)
+    table = table[keep]
+    print(("利润总额变动分解（亿元）：" if zh else "Profit bridge (亿元): ")
+          + f"{br.period_label('base', params.lang)} → {br.period_label('current', params.lang)}")
+    from ..panel import dataset_banner
+
+    print(dataset_banner(panel))
+    print()
+    print(format_table(table, "企业" if zh else "Enterprise"))
+    lfl = br.like_for_like()
+    print()
+    print(("同口径（剔除非经常性损益及范围变动）利润变动：" if zh else "Like-for-like change (excl. one-offs and entry/exit): ")
+          + f"{lfl.total_change:.2f}")
+    dropped = [c for c in br.effects.columns if (br.effects[c].fillna(0) == 0).all()]
+    if dropped:
+        labels = ", ".join(drivers.driver_label(d, params.lang) for d in dropped)
+        print(("全为零的因素未列出：" if zh else "Drivers that are zero throughout, not shown: ") + labels)
+    print()
+    for name, text in drivers.explanations(br, lang=params.lang).items():
+        print(f"- {text}")
+    for name, reason in br.excluded.items():
+        print((f"注：{name} 未纳入（{reason}）" if zh else f"Note: {name} left out ({reason})"))
+    for warning in br.warnings:
+        print(("注：" if zh else "Note: ") + warning)
+    for name, notes in br.notes.items():
+        for note in notes:
+            print(("注：" if zh else "Note: ") + f"{name}: {note}")
+    return 0
