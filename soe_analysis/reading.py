@@ -21,6 +21,7 @@ from .schema import ENTERPRISE_HEADERS, LINES, PERIOD_HEADERS
 
 RAW_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 30
+NOT_REPORTS = frozenset({"enterprise_aliases.csv"})  # files that live beside reports but are not reports
 _UNIT_RE = re.compile(r"(万元|亿元|元)")
 _TITLE_UNIT_RE = re.compile(r"(?:金额)?单位[:：]?\s*(?:人民币)?\s*(万元|亿元|元)")
 _SUFFIX_RE = re.compile(r"^(?P<name>.+?)[(\[](?P<suffix>[^()\[\]]*)[)\]]$")
@@ -267,5 +268,5 @@ def find_raw_files(root: str | Path) -> list[Path]:
     if root.is_file():
         return [root]
     files = [p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in RAW_SUFFIXES
-             and not p.name.startswith(("~$", ".")) and not any(part.startswith(".") for part in p.relative_to(root).parts)]
+             and not p.name.startswith(("~$", ".")) and p.name not in NOT_REPORTS and not any(part.startswith(".") for part in p.relative_to(root).parts)]
     return sorted(files)
