@@ -222,3 +222,27 @@ def format_quality(table: pd.DataFrame, limit: int = 30) -> str:
     if len(table) > limit:
         lines.append(f"… and {len(table) - limit} more (see the full table)")
     return "\n".join(lines)
+
+
+def load_quality(path=None) -> pd.DataFrame:
+    """The data-quality table written by the last ingest (empty if none)."""
+    from pathlib import Path
+
+    from . import config
+
+    path = Path(path) if path else config.QUALITY_FILE
+    if not path.exists():
+        return pd.DataFrame(columns=QUALITY_COLUMNS)
+    return pd.read_csv(path, encoding="utf-8-sig", dtype={"row": "Int64"})
+
+
+def identity_residuals(panel: pd.DataFrame) -> pd.DataFrame:
+    """Per row, the gaps of the accounting identities the reports should satisfy (亿元)."""
+    out = panel[["enterprise", "period"]].copy()
+    out["assets_minus_liab_equity"] = panel["total_assets"] - panel["total_liabilities"] - panel["equity"]
+    cost_lines = ["operating_cost", "taxes_surcharges", "selling_expense", "admin_expense", "rnd_expense", "finance_expense"]
+    out["total_cost_minus_lines"] = panel["total_cost_ytd"] - panel[[f"{c}_ytd" for c in cost_lines]].sum(axis=1, min_count=len(cost_lines))
+    out["profit_minus_components"] = panel["total_profit_ytd"] - (
+        panel["revenue_ytd"] - panel["total_cost_ytd"] + panel["other_income_ytd"] + panel["investment_income_ytd"]
+        + panel["non_operating_income_ytd"] - panel["non_operating_expense_ytd"])
+    return out
