@@ -10,9 +10,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .drivers import DRIVER_LABELS, TOTAL_NAME, Bridge, check_lang
+from .drivers import DRIVER_LABELS, TOTAL_NAME, Bridge
+from .metrics import round_half_up
+from .params import check_lang
 
 UP, DOWN, LEVEL = "#3a923a", "#c03d3e", "#4c72b0"
+
+
+def _num(value: float, sign: bool = False) -> str:
+    """2-decimal label, half-up; a value that rounds to zero prints 0.00 (never -0.00)."""
+    if pd.isna(value):
+        return "n/a"
+    v = round_half_up(float(value), 2) + 0.0
+    return f"{v:+.2f}" if sign and v != 0 else f"{v:.2f}"
 
 
 def _axes(ax, figsize=(9, 4.5)):
@@ -57,7 +67,7 @@ def waterfall(start: float, steps: pd.Series, *, start_label: str = "", end_labe
         tops = [max(b, b + h) for b, h in zip(bottoms, heights)]
         span = max(abs(np.nanmax(tops)), abs(min(0.0, np.nanmin(bottoms))), 1e-9)
         for xi, v, top in zip(x, shown, tops):
-            text = "n/a" if pd.isna(v) else f"{v:+.2f}" if xi not in (x[0], x[-1]) else f"{v:.2f}"
+            text = _num(v, sign=xi not in (x[0], x[-1]))
             ax.text(xi, top + span * 0.02, text, ha="center", va="bottom", fontsize=8)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x)
@@ -99,7 +109,8 @@ def plot_heatmap(br: Bridge, *, lang: str = "zh", ax=None):
     data = data.rename(columns=DRIVER_LABELS[lang])
     ax = _axes(ax, figsize=(10, 0.45 * len(data) + 1.8))
     limit = float(np.nanmax(np.abs(data.to_numpy()))) if data.size else 1.0
-    sns.heatmap(data, ax=ax, cmap="RdYlGn", center=0, vmin=-limit, vmax=limit, annot=True, fmt=".2f",
+    labels = data.map(_num).to_numpy()
+    sns.heatmap(data, ax=ax, cmap="RdYlGn", center=0, vmin=-limit, vmax=limit, annot=labels, fmt="",
                 annot_kws={"fontsize": 8}, linewidths=0.5, cbar_kws={"label": "亿元"})
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -135,7 +146,7 @@ def plot_ranking(br: Bridge, *, lang: str = "zh", top: int = 15, by: str = "cell
     ax.set_yticklabels(series.index)
     ax.axvline(0, color="black", lw=0.8)
     for i, v in enumerate(series.to_numpy()):
-        ax.text(v, i, f" {v:+.2f} ", va="center", ha="left" if v >= 0 else "right", fontsize=8)
+        ax.text(v, i, f" {_num(v, sign=True)} ", va="center", ha="left" if v >= 0 else "right", fontsize=8)
     ax.set_xlabel("亿元")
     ax.set_title(title)
     return ax

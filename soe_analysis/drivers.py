@@ -58,6 +58,7 @@ from .errors import DataError, SoeError, UsageError
 from .metrics import round_half_up
 from .panel import as_of as cut_as_of
 from .panel import dataset_label, month_rows, value_column
+from .params import LANGS, check_as_of, check_lang
 from .periods import month_str, parse_month, ytd_label
 
 # --------------------------------------------------------------------------------------------
@@ -94,7 +95,6 @@ DRIVER_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-LANGS = ("zh", "en")
 BASES = ("ytd", "m")
 TOTAL_NAME = {"zh": "合计", "en": "Total"}
 
@@ -114,12 +114,6 @@ LINES_USED = (REVENUE, COST, *COST_OF_WHICH, *(g for g, _ in GAIN_LINES), ONE_OF
 def driver_label(driver: str, lang: str = "zh") -> str:
     """The reader-facing name of a driver."""
     return DRIVER_LABELS[check_lang(lang)][driver]
-
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise UsageError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    return lang
 
 
 def check_basis(basis: str) -> str:
@@ -829,10 +823,12 @@ class DriverParams:
 def check_params(panel: pd.DataFrame, *, as_of: str, base: str = "", enterprise: str = "",
                  lang: str = "zh", basis: str = "ytd") -> DriverParams:
     """Validate notebook / CLI parameters (UsageError on a bad value); ``""`` means the default."""
-    current = parse_month(as_of, name="as_of")
+    current = check_as_of(as_of, panel)
     prior = current - 12 if base in (None, "") else parse_month(base, name="base")
     if prior >= current:
         raise UsageError(f"base must be a month before as_of ({month_str(current)}), got {month_str(prior)}")
+    if not (panel["period"] == month_str(prior)).any():
+        raise UsageError(f"base {month_str(prior)} has no data in the panel (earliest month: {panel['period'].min()})")
     enterprise = (enterprise or "").strip() or None
     if enterprise is not None:
         known = sorted(panel["enterprise"].dropna().unique())
@@ -851,7 +847,7 @@ def to_records(br: Bridge, *, lang: str = "zh", digits: int = 2) -> dict:
     lang = check_lang(lang)
 
     def r(v):
-        return None if v is None or (isinstance(v, float) and math.isnan(v)) else round_half_up(float(v), digits)
+        return None if v is None or (isinstance(v, float) and math.isnan(v)) else round_half_up(float(v), digits) + 0.0
 
     rows = [{"enterprise": e, "driver": d, "label": DRIVER_LABELS[lang][d], "effect": r(v)}
             for e, row in br.effects.iterrows() for d, v in row.items()]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from itertools import permutations
 from pathlib import Path
 
@@ -19,13 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).parent))
-from drivers_fixtures import lines, panel, row  # noqa: E402
-
-from soe_analysis import config  # noqa: E402
-from soe_analysis import drivers as d  # noqa: E402
-from soe_analysis.cli import main  # noqa: E402
-from soe_analysis.errors import SoeError, UsageError  # noqa: E402
+from soe_analysis import config
+from soe_analysis import drivers as d
+from soe_analysis.cli import main
+from soe_analysis.errors import SoeError, UsageError
+from tests.drivers_fixtures import lines, panel, row
+from tests.nbrun import run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -449,7 +447,7 @@ def test_cli_json_and_text(tmp_path, capsys):
 def test_cli_errors(tmp_path, capsys):
     path = _write(_mix_panel(), tmp_path)
     assert main(["drivers", "--as-of", "2022-13", "--panel", str(path)]) == 2
-    assert main(["drivers", "--as-of", "2023-10", "--panel", str(path)]) == 1
+    assert main(["drivers", "--as-of", "2023-10", "--panel", str(path)]) == 2  # no data that month
     assert main(["drivers", "--as-of", "2022-10", "--panel", str(tmp_path / "none.parquet")]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("\n") == 3
@@ -460,25 +458,8 @@ def test_cli_errors(tmp_path, capsys):
 
 
 def _run_notebook(tmp_path, **parameters):
-    import papermill as pm
-
-    keyfile = tmp_path / f"key_{parameters.get('enterprise') or 'all'}.json"
-    import os
-
-    env_before = os.environ.get("SOE_ANALYSIS_KEYFIGURES")
-    os.environ["SOE_ANALYSIS_KEYFIGURES"] = str(keyfile)
-    os.environ["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
-    try:
-        pm.execute_notebook(str(ROOT / "notebooks" / "02_profit_drivers.ipynb"),
-                            str(tmp_path / f"out_{keyfile.stem}.ipynb"), parameters=parameters,
-                            kernel_name="python3", cwd=str(ROOT / "notebooks"),
-                            execution_timeout=300, progress_bar=False)
-    finally:
-        if env_before is None:
-            os.environ.pop("SOE_ANALYSIS_KEYFIGURES", None)
-        else:
-            os.environ["SOE_ANALYSIS_KEYFIGURES"] = env_before
-    return json.loads(keyfile.read_text(encoding="utf-8"))
+    # PYTHONPATH: the kernel must import this checkout's package, not another editable install
+    return run_notebook("02_profit_drivers.ipynb", tmp_path, parameters, env={"PYTHONPATH": str(ROOT)})
 
 
 @pytest.mark.notebook

@@ -33,7 +33,7 @@ def format_table(frame, first_header: str) -> str:
 
     def cell(v):
         if isinstance(v, float):
-            return "n/a" if v != v else f"{round_half_up(v, 2):.2f}"
+            return "n/a" if v != v else f"{round_half_up(v, 2) + 0.0:.2f}"  # never -0.00
         return str(v)
 
     header = [first_header, *map(str, frame.columns)]
