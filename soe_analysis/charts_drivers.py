@@ -101,14 +101,23 @@ def plot_bridge(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", 
 
 
 def plot_heatmap(br: Bridge, *, lang: str = "zh", ax=None):
-    """Heatmap enterprise × driver of the effects (亿元), diverging around zero, values printed."""
+    """Heatmap enterprise × driver of the effects (亿元), diverging around zero, values printed.
+
+    The colours saturate at the 90th percentile of the absolute effects (larger ones show the
+    full colour); the numbers printed in the cells are the effects themselves.
+    """
     import seaborn as sns
 
     lang = check_lang(lang)
     data = br.effects.loc[:, (br.effects.fillna(0) != 0).any(axis=0)]
     data = data.rename(columns=DRIVER_LABELS[lang])
     ax = _axes(ax, figsize=(10, 0.45 * len(data) + 1.8))
-    limit = float(np.nanmax(np.abs(data.to_numpy()))) if data.size else 1.0
+    # colour scale saturates at the 90th percentile of |effect| so that one enterprise's large
+    # revenue and cost swings do not wash out the rest; the printed values are exact
+    magnitudes = np.abs(data.to_numpy(dtype=float))
+    magnitudes = magnitudes[np.isfinite(magnitudes)]
+    limit = float(np.percentile(magnitudes, 90)) if magnitudes.size else 1.0
+    limit = limit if limit > 0 else 1.0
     labels = data.map(_num).to_numpy()
     sns.heatmap(data, ax=ax, cmap="RdYlGn", center=0, vmin=-limit, vmax=limit, annot=labels, fmt="",
                 annot_kws={"fontsize": 8}, linewidths=0.5, cbar_kws={"label": "亿元"})

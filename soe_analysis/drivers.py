@@ -77,7 +77,7 @@ DRIVER_LABELS: dict[str, dict[str, str]] = {
         "staff_cost": "职工薪酬",
         "interest_expense": "利息费用",
         "other_costs": "其他成本费用",
-        "other_gains": "其他收益等(不含一次性)",
+        "other_gains": "其他收益等(扣非)",
         "one_off_items": "非经常性损益",
         "unexplained": "其他/未解释",
         "entry_exit": "企业范围变动",
@@ -88,7 +88,7 @@ DRIVER_LABELS: dict[str, dict[str, str]] = {
         "staff_cost": "Staff costs",
         "interest_expense": "Interest expense",
         "other_costs": "Other operating costs",
-        "other_gains": "Other gains (excl. one-offs)",
+        "other_gains": "Other gains ex one-offs",
         "one_off_items": "One-off items",
         "unexplained": "Other/unexplained",
         "entry_exit": "Entry/exit",
@@ -701,13 +701,13 @@ def _driver_phrase(driver: str, effect: float, br: Bridge, name: str | None, lan
                 f"基期一次性收益{_fmt(o0)}亿元（本期{_signed(o1)}亿元）" if zh else
                 f"a one-off gain of {_fmt(o0)} in the base period (now {_signed(o1)})")
         if up and o1 > 0:
-            return f"本期一次性收益{_fmt(o1)}亿元（基期{_signed(o0)}亿元）" if zh else \
+            return f"本期一次性收益{_fmt(o1)}亿元（{'上年同期' if br.is_year_on_year else '基期'}{_signed(o0)}亿元）" if zh else \
                 f"a one-off gain of {_fmt(o1)} this period (base {_signed(o0)})"
     if driver == "one_off_items":
         return f"非经常性损益{'增加' if up else '减少'}{amount}亿元" if zh else \
             f"{'higher' if up else 'lower'} one-off items ({'+' if up else '−'}{amount})"
     if driver == "other_gains":
-        return f"其他收益等(不含一次性){'增加' if up else '减少'}{amount}亿元" if zh else \
+        return f"其他收益等(扣除非经常性损益){'增加' if up else '减少'}{amount}亿元" if zh else \
             f"{'higher' if up else 'lower'} other gains excl. one-offs ({'+' if up else '−'}{amount})"
     if driver == "unexplained":
         return f"其他/未解释因素{'+' if up else '-'}{amount}亿元" if zh else \
@@ -719,13 +719,15 @@ def _driver_phrase(driver: str, effect: float, br: Bridge, name: str | None, lan
 
 
 def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top: int = 3,
-            min_effect: float = 0.005) -> str:
+            min_effect: float = 0.005, min_share: float = 0.05) -> str:
     """One paragraph explaining the change in total profit of an enterprise (or the total).
 
     Drivers are ranked by the size of their effect; those in the direction of the change come
     first ("主要因…" / "mainly because of…"), then the largest offsets ("部分被…抵消" / "partly
     offset by…"). Wording adapts to signs: 盈利/亏损 (profit/loss), 增加/减少 (up/down).
-    Amounts are 亿元, rounded half-up to 2 dp; effects below ``min_effect`` are not mentioned.
+    Amounts are 亿元, rounded half-up to 2 dp. The largest driver in the direction of the change
+    is always named; the others only when at least ``min_effect`` and ``min_share`` of the
+    change. For the total, the enterprises contributing most to the change are named too.
     """
     lang = check_lang(lang)
     zh = lang == "zh"
@@ -768,9 +770,17 @@ def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top:
     ranked = ranked[ranked.abs() >= min_effect]
     ranked = ranked.reindex(ranked.abs().sort_values(ascending=False, kind="stable").index)
     rc = round_half_up(change, 2)
-    same = [d for d in ranked.index if (ranked[d] > 0) == (change > 0)][:top] if rc != 0 else []
-    offset = [d for d in ranked.index if d not in same and (ranked[d] > 0) != (change > 0)][:2] if rc != 0 else []
+    floor = min_share * abs(change)
+    same = [d for d in ranked.index if (ranked[d] > 0) == (change > 0)] if rc != 0 else []
+    same = same[:1] + [d for d in same[1:top] if abs(ranked[d]) >= floor]
+    offset = [d for d in ranked.index if d not in same and (ranked[d] > 0) != (change > 0)
+              and abs(ranked[d]) >= floor][:2] if rc != 0 else []
     phrases = lambda ds: [_driver_phrase(d, ranked[d], br, name, lang) for d in ds]  # noqa: E731
+    by_firm = []
+    if name is None and rc != 0:  # the total: which enterprises moved it
+        moves = br.profit["change"]
+        moves = moves[(moves > 0) == (change > 0)].abs().sort_values(ascending=False)
+        by_firm = [e for e in moves.index[:top] if moves[e] >= max(min_effect, floor)]
 
     if zh:
         compare = "同比" if br.is_year_on_year else f"较{then}"
@@ -783,6 +793,9 @@ def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top:
             text += "，主要因" + "、".join(phrases(same))
         if offset:
             text += "；部分被" + "、".join(phrases(offset)) + "抵消"
+        if by_firm:
+            text += "；分企业看，" + "、".join(
+                f"{e}{'增加' if change > 0 else '减少'}{_fmt(br.profit.at[e, 'change'])}亿元" for e in by_firm)
         return text + "。"
     compare = "year on year" if br.is_year_on_year else f"against {then}"
     move = (f"{'up' if change > 0 else 'down'} {_fmt(change)} {compare}" if rc != 0 else f"flat {compare}")
@@ -794,6 +807,8 @@ def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top:
         text += "; mainly " + ", ".join(phrases(same))
     if offset:
         text += "; partly offset by " + ", ".join(phrases(offset))
+    if by_firm:
+        text += "; by enterprise: " + ", ".join(f"{e} {_signed(br.profit.at[e, 'change'])}" for e in by_firm)
     return text + "."
 
 
