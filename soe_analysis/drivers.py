@@ -373,6 +373,8 @@ def bridge(panel: pd.DataFrame, as_of, base=None, *, basis: str = "ytd") -> Brid
             excluded[name] = "total profit not reported in " + (
                 month_str(prior) if pd.isna(b.at[name, PROFIT]) and status[name] != "entry" else month_str(current))
     keep = names[~names.isin(list(excluded))]
+    if len(keep) == 0:
+        raise SoeError(f"no enterprise reports total profit in both {month_str(prior)} and {month_str(current)}")
     b, c, status = b.loc[keep], c.loc[keep], status.loc[keep]
     both = (status == "both").to_numpy()
 

@@ -169,7 +169,8 @@ def enterprise_lines(draw):
     vals = {k: draw(maybe) for k in LINE_NAMES}
     if draw(st.booleans()):
         vals["revenue"] = 0.0  # zero revenue
-    vals["total_profit"] = draw(finite)  # need not satisfy the identity
+    # need not satisfy the identity; sometimes not reported at all (the enterprise is excluded)
+    vals["total_profit"] = draw(st.one_of(*[finite] * 6, st.just(float("nan"))))
     return vals
 
 
@@ -186,22 +187,28 @@ def random_panels(draw):
         if presence in ("both", "current"):
             rows.append(row(name, "2022-09", **c))
         expected[name] = (c["total_profit"] if presence != "base" else 0.0) - (
-            b["total_profit"] if presence != "current" else 0.0)
+            b["total_profit"] if presence != "current" else 0.0)  # NaN: profit not reported → excluded
     if not any(r["period"] == "2022-09" for r in rows):
         rows.append(row("补", "2022-09", **draw(enterprise_lines())))
         expected["补"] = rows[-1]["total_profit_ytd"]
     if not any(r["period"] == "2021-09" for r in rows):
         rows.append(row("旧", "2021-09", **draw(enterprise_lines())))
         expected["旧"] = -rows[-1]["total_profit_ytd"]
-    return panel(rows), expected
+    excluded = {k for k, v in expected.items() if math.isnan(v)}
+    return panel(rows), {k: v for k, v in expected.items() if k not in excluded}, excluded
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_panels())
 def test_effects_always_sum_to_change(case):
-    p, expected = case
+    p, expected, excluded = case
+    if not expected:  # nothing can be bridged: an error, never a silent zero
+        with pytest.raises(SoeError):
+            d.bridge(p, "2022-09")
+        return
     br = d.bridge(p, "2022-09")
     assert set(br.effects.index) == set(expected)
+    assert set(br.excluded) == excluded
     for name, change in expected.items():
         assert br.profit.at[name, "change"] == pytest.approx(change, abs=1e-9)
         assert br.effects.loc[name].sum() == pytest.approx(change, abs=1e-9)  # NaN skipped
