@@ -347,3 +347,38 @@ def test_missed_anchor_fails_loudly_and_writes_nothing(tmp_path, monkeypatch):
     out = tmp_path / "out"
     assert gen.main(["--out", str(out)]) == 1
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ through the project's pipeline
+def test_ingest_and_headline_reproduce_published_figures(generated, tmp_path, capsys):
+    from soe_analysis.cli import main as cli
+    from soe_analysis.ingest import ingest
+    from soe_analysis.metrics import headline, rounded
+    from soe_analysis.panel import dataset_label, load_panel
+
+    _, raw = generated
+    out = tmp_path / "processed"
+    result = ingest(raw / "flash_reports", out)
+    assert result.ok and len(result.quality) == 0, result.quality.head().to_string()
+    panel = load_panel(out / "panel.parquet")
+    assert len(panel) == 570  # 10 groups × 57 months
+    assert dataset_label(panel) == "demonstration"
+    assert not panel["jan_feb_combined"].any()  # January is published alone in the demo
+
+    assert cli(["headline", "--as-of", "2022-10", "--panel", str(out / "panel.parquet"), "--json"]) == 0
+    h = json.loads(capsys.readouterr().out)
+    assert (h["total_assets"], h["total_assets_yoy_pct"]) == (3325.44, 7.98)
+    assert (h["equity"], h["equity_yoy_pct"], h["debt_ratio_pct"]) == (1167.15, 0.32, 64.90)
+    assert (h["revenue_ytd"], h["revenue_ytd_yoy_pct"]) == (288.46, 33.25)
+    assert (h["total_profit_ytd"], h["total_profit_ytd_change"]) == (-5.41, -9.94)
+    assert h["investment_ytd"] == 290.00
+    by = {e["enterprise"]: e for e in h["by_enterprise"]}
+    assert (by["交发集团"]["total_profit_ytd"], by["交运集团"]["total_profit_ytd"]) == (-6.46, -3.61)
+    assert [m["enterprise"] for m in h["loss_makers"]] == ["交发集团", "交运集团"]  # most negative first
+
+    end19 = rounded(headline(panel, "2019-12"))
+    assert (end19["total_assets"], end19["total_liabilities"], end19["equity"]) == (2638.18, 1660.15, 978.04)
+    assert end19["debt_ratio_pct"] == 62.93
+    # the one-off: 交发集团's June 2021 other income carries the ~4.13亿 MoT interest (monthly value)
+    jf = panel[(panel["enterprise"] == "交发集团") & (panel["period"] == "2021-06")].iloc[0]
+    assert jf["other_income_m"] > 4.13 and jf["one_off_items_m"] > 4.0
