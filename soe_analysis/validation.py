@@ -219,7 +219,7 @@ def format_quality(table: pd.DataFrame, limit: int = 30) -> str:
                                       f"column {r.column}" if isinstance(r.column, str) and r.column else "") if x)
         lines.append(f"{r.severity:7s} {where}: {r.message}")
     if len(table) > limit:
-        lines.append(f"… and {len(table) - limit} more (see the full table)")
+        lines.append(f"… and {len(table) - limit} more (raise --limit to list them)")
     return "\n".join(lines)
 
 
