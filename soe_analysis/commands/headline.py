@@ -15,8 +15,11 @@ def run(args) -> int:
     from ..metrics import headline, rounded
     from ..panel import dataset_label, load_panel
 
+    from ..periods import parse_month
+
+    as_of = parse_month(args.as_of)  # a usage error before any data is read
     panel = load_panel(args.panel)
-    figures = rounded(headline(panel, args.as_of))
+    figures = rounded(headline(panel, as_of))
     figures["dataset"] = dataset_label(panel)
     figures["units"] = {"amounts": "亿元", "rates": "percent", "flows": "year-to-date"}
     if args.json:
