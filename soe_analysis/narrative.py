@@ -25,21 +25,12 @@ import math
 
 import pandas as pd
 
-from .errors import UsageError
 from .metrics import round_half_up
+from .params import check_lang
 from .periods import parse_month, ytd_label
 
-LANGS = ("zh", "en")
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
-
-
-def parse_lang(value) -> str:
-    """``zh`` or ``en`` (case-insensitive); anything else is a UsageError."""
-    lang = str(value).strip().lower()
-    if lang not in LANGS:
-        raise UsageError(f"lang must be one of {', '.join(LANGS)}, got {value!r}")
-    return lang
 
 
 def _ok(value) -> bool:
@@ -245,7 +236,7 @@ def headline_paragraph(figures: dict, lang: str = "zh", *, with_year: bool = Fal
     str
         One paragraph; clauses whose figure is NaN are left out.
     """
-    lang = parse_lang(lang)
+    lang = check_lang(lang)
     period = parse_month(figures["as_of"])
     return _zh(figures, period, with_year=with_year) if lang == "zh" else _en(figures, period, with_year=with_year)
 
@@ -263,7 +254,7 @@ def figures_table(figures: dict, lang: str = "zh") -> pd.DataFrame:
     Columns are labelled in ``lang`` with their unit. Rows follow ``figures["by_enterprise"]``
     (largest assets first); the total row is the headline's own totals.
     """
-    lang = parse_lang(lang)
+    lang = check_lang(lang)
     rows = [dict(e) for e in figures.get("by_enterprise", [])]
     rows.append({
         "enterprise": "合计" if lang == "zh" else "Total",

@@ -1,9 +1,9 @@
-"""Pieces of the overview notebook (01_overview): parameters, KPI cards and trends since 2019.
+"""Pieces of the overview notebook (01_overview): KPI cards and the group's trends since 2019.
 
 The headline paragraph is :mod:`soe_analysis.narrative`, the indicator sets
 :mod:`soe_analysis.indicators`, the risk bands :mod:`soe_analysis.risk` and the national
-comparison :mod:`soe_analysis.national`; this module holds what is left: the notebook's
-parameter check, the KPI cards (HTML, escaped) and the group totals over time.
+comparison :mod:`soe_analysis.national`; this module holds what is left: the KPI cards
+(HTML, escaped) and the group totals over time.
 """
 
 from __future__ import annotations
@@ -13,15 +13,11 @@ import html
 import numpy as np
 import pandas as pd
 
-from .narrative import fmt, parse_lang
+from .narrative import fmt
+from .params import check_lang
 from .panel import as_of as cut_as_of
 from .periods import parse_month, ytd_label
 from .schema import ytd
-
-
-def parse_parameters(as_of, lang) -> tuple[pd.Period, str]:
-    """Validate the notebook's parameters: ``as_of`` (YYYY-MM) and ``lang`` (zh/en)."""
-    return parse_month(as_of), parse_lang(lang)
 
 
 def _finite(value) -> bool:
@@ -30,7 +26,7 @@ def _finite(value) -> bool:
 
 def kpi_cards(figures: dict, lang: str = "zh") -> list[dict]:
     """The card contents (title, value, unit, note) from :func:`metrics.headline` figures."""
-    lang = parse_lang(lang)
+    lang = check_lang(lang)
     period = parse_month(figures["as_of"])
     span = ytd_label(period, lang)
     zh = lang == "zh"

@@ -120,3 +120,23 @@ def test_shipped_data_reproduces_the_document():
         assert figure in text, figure
     assert "同比减少9.94亿元" in text
     assert text.index("交发集团") < text.index("交运集团")
+
+
+# --- the headline verb ------------------------------------------------------------------
+
+def test_headline_verb_prints_paragraph_and_json(panel, tmp_path, capsys):
+    import json
+
+    from soe_analysis.cli import main
+
+    path = tmp_path / "panel.parquet"
+    panel.to_parquet(path)
+    assert main(["headline", "--as-of", "2022-10", "--panel", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("截至10月底，所监管的3家市属国企资产总额190.00亿元")
+    assert "丙集团" in out and "合计" in out  # the per-enterprise table follows
+    assert main(["headline", "--as-of", "2022-10", "--panel", str(path), "--lang", "en", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["narrative"].startswith("At the end of October")
+    assert data["total_assets"] == 190.0
+    assert main(["headline", "--as-of", "2022-10", "--panel", str(path), "--lang", "fr"]) == 2
