@@ -125,7 +125,8 @@ def plot_growth_comparison(comparison: pd.DataFrame, ax=None, *, measure: str = 
                 va="center", transform=ax.transAxes)
         return ax
     order = list(dict.fromkeys(comparison.sort_values(["year", "month"])["period_label"]))
-    sns.barplot(data=data, x="period_label", y="yoy_pct", hue="series", order=order, ax=ax)
+    hue_order = list(dict.fromkeys(comparison.sort_values("scope", key=lambda s: s.ne("city"), kind="stable")["series"]))
+    sns.barplot(data=data, x="period_label", y="yoy_pct", hue="series", order=order, hue_order=hue_order, ax=ax)
     ax.axhline(0, color="#444444", linewidth=0.8)
     what = {"revenue": ("营业收入", "revenue"), "profit": ("利润总额", "total profit")}[measure]
     city = comparison.loc[comparison["scope"] == "city", "dataset"]

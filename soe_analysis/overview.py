@@ -150,3 +150,10 @@ def plot_ytd_by_year(totals: pd.DataFrame, month: int, ax=None, lang: str = "zh"
     ax.set_title(f"各年{span}累计营业收入与利润总额" if zh else f"Revenue and total profit, {span} of each year")
     ax.legend()
     return ax
+
+
+def styled(table: pd.DataFrame, digits: int = 2):
+    """A DataFrame Styler that prints numbers half-up to ``digits`` and NaN as — (never nan or 0)."""
+    def show(v):
+        return fmt(v, digits) if _finite(v) else "—"
+    return table.style.format(show)
