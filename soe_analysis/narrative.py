@@ -13,7 +13,8 @@ Chinese (default) follows the document's first paragraph::
     利润总额-5.41亿元、同比减少9.94亿元（10家企业中8家盈利、2家亏损，其中交发集团利润总额
     -6.46亿元，交运集团利润总额-3.61亿元）。
 
-Wording adapts to the data: 增长/下降 (rates), 增加/减少 (amount changes), 盈利/亏损,
+Wording adapts to the data: 增长/下降 (rates), 增加/减少 (amount changes; 减亏/增亏 when both
+years are losses), 盈利/亏损,
 ``1-2月`` for February, ``截至年底`` for December. Profit growth is a percentage only when
 both years are profits; otherwise (a loss in either year) it is the change in 亿元, as the
 document does.
@@ -77,11 +78,14 @@ def _zh_level(label: str, value: float, change: str | None) -> str | None:
 
 
 def _profit_change_zh(fig: dict) -> str | None:
-    """A percentage when both years are profits, else the change in 亿元."""
+    """A percentage when both years are profits; 减亏/增亏 when both are losses; else 增加/减少 亿元."""
     now, prev = fig.get("total_profit_ytd"), fig.get("total_profit_ytd_prev")
+    change = fig.get("total_profit_ytd_change")
     if _ok(now) and _ok(prev) and now > 0 and prev > 0:
         return _zh_rate((now / prev - 1.0) * 100.0)
-    return _zh_amount_change(fig.get("total_profit_ytd_change"))
+    if _ok(now) and _ok(prev) and _ok(change) and now < 0 and prev < 0 and not _is_zero(change):
+        return f"同比{'减亏' if change > 0 else '增亏'}{fmt(abs(change))}亿元"
+    return _zh_amount_change(change)
 
 
 def _profit_split(fig: dict) -> tuple[int, int, int, list[dict]]:

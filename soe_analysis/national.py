@@ -77,7 +77,8 @@ def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"
         ``series`` (display name), ``scope`` (``city`` or a release scope), ``yoy_pct``,
         ``dataset`` (``real`` for releases, the panel's label for the city), ``precision``,
         ``source_url``. The city's YoY is like-for-like (:func:`metrics.headline`); its profit
-        growth is NaN when last year's profit was not positive.
+        growth is a percentage only when both years are profits (else NaN: a growth rate
+        across a loss means nothing), as in the headline paragraph.
     """
     period = parse_month(as_of)
     national = load_national() if national is None else national
@@ -91,7 +92,8 @@ def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"
     for year, month in months:
         fig = headline(panel, f"{year:04d}-{month:02d}")
         prev = fig["total_profit_ytd_prev"]
-        profit_yoy = pct_change(prev + fig["total_profit_ytd_change"], prev)
+        now = prev + fig["total_profit_ytd_change"]  # like-for-like current profit
+        profit_yoy = pct_change(now, prev) if now > 0 else float("nan")
         label = f"{year}年{ytd_label(pd.Period(year=year, month=month, freq='M'), 'zh')}" if lang == "zh" else (
             f"{ytd_label(pd.Period(year=year, month=month, freq='M'), 'en')} {year}")
         for measure, value in (("revenue", fig["revenue_ytd_yoy_pct"]), ("profit", profit_yoy)):

@@ -140,3 +140,12 @@ def test_headline_verb_prints_paragraph_and_json(panel, tmp_path, capsys):
     assert data["narrative"].startswith("At the end of October")
     assert data["total_assets"] == 190.0
     assert main(["headline", "--as-of", "2022-10", "--panel", str(path), "--lang", "fr"]) == 2
+
+
+def test_loss_in_both_years_says_loss_narrowed():
+    panel = make_panel([
+        _row("甲集团", "2021-06", 100.0, 60.0, 10.0, -2.0),
+        _row("甲集团", "2022-06", 100.0, 60.0, 10.0, -1.5),
+    ])
+    # −1.5 vs −2.0: the loss narrowed by 0.50 亿元
+    assert "利润总额-1.50亿元、同比减亏0.50亿元" in narrative.narrative(panel, "2022-06")
