@@ -81,7 +81,8 @@ cells = [
         "as released monthly by the Ministry of Finance (**real published data**, source URL per row). The "
         "national file ends in 2021 and the panel starts in 2019, so the comparison covers the release "
         "months of 2019–2021 that the panel also has; the city's YoY needs the month a year before, so 2019 "
-        "has no city bar. The city's figures are the panel's (see the banner above)."),
+        "has no city bar. The city's figures are the panel's (see the banner above). Profit growth is shown "
+        "only when both years are profits; from a small base it can be very large."),
     new_code_cell(
         "comparison = national.growth_comparison(panel, period, lang=lang)\n"
         "if len(comparison):\n"

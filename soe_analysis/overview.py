@@ -98,6 +98,7 @@ def group_totals(panel: pd.DataFrame, as_of, *, since: int = 2019) -> pd.DataFra
 
 def plot_balance_sheet(totals: pd.DataFrame, ax=None, lang: str = "zh"):
     """Total assets and equity (亿元, left axis) and the debt ratio (%, right axis) by month."""
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -107,6 +108,8 @@ def plot_balance_sheet(totals: pd.DataFrame, ax=None, lang: str = "zh"):
     ax.plot(x, totals["total_assets"], label="资产总额" if zh else "Total assets")
     ax.plot(x, totals["equity"], label="所有者权益" if zh else "Owners' equity")
     ax.set_ylabel("亿元" if zh else "RMB yi (亿元)")
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     right = ax.twinx()
     right.plot(x, totals["debt_ratio_pct"], color="#c44e52", linestyle="--",
                label="资产负债率（右轴，%）" if zh else "Debt ratio (right, %)")
