@@ -1,5 +1,6 @@
-"""The Ministry of Finance's monthly national SOE releases (real, public), beside the city's growth.
+"""The city's growth beside the Ministry of Finance's monthly national SOE releases (real, public).
 
+The releases are read by :func:`soe_analysis.reference.load_national_soe`:
 ``data/raw/reference/mof_soe_monthly_2013_2021.csv`` holds the releases as published: YTD
 (1–m月) revenue and profit of all SOEs (``scope`` = national, central, local) in 亿元 with their
 published like-for-like YoY growth in percent, a ``precision`` flag (``exact`` / ``rounded`` /
@@ -10,60 +11,20 @@ the panel has the same month (and the city's YoY needs the month a year before a
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import DataError
 from .metrics import headline, pct_change
 from .panel import dataset_label
 from .periods import parse_month, ytd_label
+from .reference import load_national_soe
 
 SOURCE_NOTE_ZH = "全国国企数据：财政部全国国有及国有控股企业经济运行情况月度发布（真实公开数据），各行注明来源网址"
 SOURCE_NOTE_EN = ("National SOE figures: Ministry of Finance monthly releases on state-owned and state-holding "
                   "enterprises (real published data; source URL per row)")
-SCOPES = ("national", "central", "local")
-_NUMERIC = ("revenue_yi", "revenue_yoy_pct", "profit_yi", "profit_yoy_pct", "debt_ratio_pct")
 _SERIES_NAMES = {
     "zh": {"city": "本市市属国企", "national": "全国国企", "central": "中央企业", "local": "地方国企"},
     "en": {"city": "City SOEs", "national": "All SOEs (national)", "central": "Central SOEs", "local": "Local SOEs"},
 }
-
-
-def load_national(path: str | Path | None = None) -> pd.DataFrame:
-    """The national releases, one row per year × month × scope (amounts 亿元, rates %).
-
-    Raises DataError naming file, row and column for a non-numeric value or an unknown scope.
-    """
-    path = Path(path or config.NATIONAL_SOE_FILE)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as exc:
-        raise DataError(f"cannot read ({exc})", file=str(path)) from None
-    missing = [c for c in ("year", "month_end", "scope", *_NUMERIC, "source_url") if c not in raw]
-    if missing:
-        raise DataError(f"missing columns {missing}", file=str(path))
-    out = pd.DataFrame({"scope": raw["scope"].str.strip(), "source_url": raw["source_url"],
-                        "precision": raw.get("precision", pd.Series("", index=raw.index))})
-    for col, target in (("year", "year"), ("month_end", "month"), *((c, c) for c in _NUMERIC)):
-        text = raw[col].str.strip()
-        values = pd.to_numeric(text, errors="coerce")
-        bad = values.isna() & (text != "")
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"not a number: {raw[col].iloc[i]!r}", file=str(path), row=i + 2, column=col)
-        out[target] = values
-    bad_scope = ~out["scope"].isin(SCOPES)
-    if bad_scope.any():
-        i = int(np.flatnonzero(bad_scope.to_numpy())[0])
-        raise DataError(f"unknown scope {out['scope'].iloc[i]!r}", file=str(path), row=i + 2, column="scope")
-    if out["year"].isna().any() or out["month"].isna().any() or not out["month"].dropna().between(1, 12).all():
-        i = int(np.flatnonzero((out["year"].isna() | ~out["month"].between(1, 12)).to_numpy())[0])
-        raise DataError("year and month_end (1–12) are required", file=str(path), row=i + 2)
-    out[["year", "month"]] = out[["year", "month"]].astype(int)
-    return out[["year", "month", "scope", *_NUMERIC, "precision", "source_url"]]
 
 
 def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"),
@@ -81,7 +42,8 @@ def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"
         across a loss means nothing), as in the headline paragraph.
     """
     period = parse_month(as_of)
-    national = load_national() if national is None else national
+    national = load_national_soe() if national is None else national
+    national = national.rename(columns={"month_end": "month"}).fillna({"precision": "", "source_url": ""})
     key = national["year"] * 100 + national["month"]
     releases = national[national["scope"].isin(scopes) & (key <= period.year * 100 + period.month)]
     panel_months = set(zip(panel["year"], panel["month"]))

@@ -1,4 +1,4 @@
-"""The national SOE releases: loading the real file, bad rows, and the city beside them."""
+"""The city's growth beside the national SOE releases (loaded by soe_analysis.reference)."""
 
 from __future__ import annotations
 
@@ -8,26 +8,6 @@ import pytest
 from _overview_panel import make_panel
 
 from soe_analysis import national
-from soe_analysis.errors import DataError
-
-
-def test_loads_the_shipped_releases():
-    rel = national.load_national()
-    assert set(rel["scope"]) <= {"national", "central", "local"}
-    row = rel[(rel["year"] == 2021) & (rel["month"] == 10) & (rel["scope"] == "national")].iloc[0]
-    # MoF 2021 1–10月: revenue 603860.0 亿元, +22.1%; profit 38250.4 亿元, +47.6%
-    assert row["revenue_yi"] == 603860.0 and row["revenue_yoy_pct"] == 22.1
-    assert row["profit_yoy_pct"] == 47.6 and row["source_url"].startswith("http")
-    assert rel["year"].max() == 2021
-
-
-def test_bad_number_names_file_row_and_column(tmp_path):
-    bad = tmp_path / "mof.csv"
-    bad.write_text("year,month_end,scope,revenue_yi,revenue_yoy_pct,profit_yi,profit_yoy_pct,debt_ratio_pct,source_url\n"
-                   "2021,10,national,603860,22.1,38250.4,47.6,64.3,http://x\n"
-                   "2021,11,national,abc,21.4,,,,http://y\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"mof.csv, row 3, column revenue_yi"):
-        national.load_national(bad)
 
 
 def test_city_beside_the_releases_in_the_same_months():

@@ -30,16 +30,20 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=1))
         return 0
-    f = {k: ("—" if v is None else v) for k, v in figures.items()}  # NaN figures print as —
+    f = figures
     print(paragraph)
     print()
-    print(f"{f['as_of']} ({f['dataset']} data), {f['enterprises']} enterprises; 亿元, YTD flows")
-    print(f"  total assets   {f['total_assets']:>10}  YoY {f['total_assets_yoy_pct']}%")
-    print(f"  equity         {f['equity']:>10}  YoY {f['equity_yoy_pct']}%")
-    print(f"  debt ratio     {f['debt_ratio_pct']:>10}%")
-    print(f"  revenue YTD    {f['revenue_ytd']:>10}  YoY {f['revenue_ytd_yoy_pct']}%")
-    print(f"  profit YTD     {f['total_profit_ytd']:>10}  change {f['total_profit_ytd_change']}")
-    print(f"  investment YTD {f['investment_ytd']:>10}")
+
+    def num(value, suffix=""):
+        return "n/a" if value is None else f"{value:,.2f}{suffix}"
+
+    print(f"{f['as_of']} ({f['dataset']} data), {f['enterprises']} enterprises; amounts 亿元, flows year-to-date")
+    print(f"  total assets    {num(f['total_assets']):>10}   YoY {num(f['total_assets_yoy_pct'], '%')}")
+    print(f"  equity          {num(f['equity']):>10}   YoY {num(f['equity_yoy_pct'], '%')}")
+    print(f"  debt ratio      {num(f['debt_ratio_pct'], '%'):>10}")
+    print(f"  revenue YTD     {num(f['revenue_ytd']):>10}   YoY {num(f['revenue_ytd_yoy_pct'], '%')}")
+    print(f"  profit YTD      {num(f['total_profit_ytd']):>10}   change {num(f['total_profit_ytd_change'])}")
+    print(f"  investment YTD  {num(f['investment_ytd']):>10}")
     print()
     print(format_table(figures_table(raw, lang)))
     return 0
