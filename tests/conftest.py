@@ -4,13 +4,10 @@ read a panel left by older code."""
 
 from __future__ import annotations
 
-import os
-
 import matplotlib
 import pytest
 
-matplotlib.use("Agg")
-os.environ.setdefault("MPLBACKEND", "Agg")
+matplotlib.use("Agg")  # this process only: notebook kernels keep their inline backend, so charts are embedded
 
 
 @pytest.fixture(scope="session", autouse=True)
