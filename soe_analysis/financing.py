@@ -285,7 +285,7 @@ def loan_savings(register: pd.DataFrame, *, as_of=None, discount_rate: float | N
     out["lpr_pct"] = ref
     out["new_over_lpr_pp"] = new - ref
     out["old_over_lpr_pp"] = old - ref
-    out.attrs.update(register.attrs)
+    out.attrs.update({k: register.attrs[k] for k in ("dataset", "source", "file") if k in register.attrs})
     out.attrs["discount_rate"] = discount_rate
     out.attrs["as_of"] = month_str(parse_month(as_of)) if as_of is not None else None
     return out
@@ -544,11 +544,30 @@ def refinancing_candidates(remaining: pd.DataFrame, target_new_rate: float, *, d
     keep = out["spread_pp"] > 0
     ranked = out[keep].sort_values(["npv_per_yi", "amount_yi"], ascending=[False, False], ignore_index=True)
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
-    ranked.attrs.update(remaining.attrs, excluded=int((~keep).sum()), target_new_rate=float(target_new_rate))
+    ranked.attrs.update({k: remaining.attrs[k] for k in ("dataset", "source", "file") if k in remaining.attrs})
+    ranked.attrs.update(excluded=int((~keep).sum()), target_new_rate=float(target_new_rate))
     return ranked
 
 
 # ----------------------------------------------------------------------------- one call for CLI / notebook
+
+def optional_panel(path=None) -> tuple[pd.DataFrame | None, str]:
+    """The processed panel if there is one, else (None, reason): the interest split degrades to NaN.
+
+    An explicitly given ``path`` must exist (its absence is an error, not a silent NaN).
+    """
+    from . import config
+    from .panel import load_panel
+
+    if path is None and not config.PANEL_FILE.exists():
+        return None, "no panel (run `soe-analysis ingest`): interest-expense split not computed"
+    try:
+        return load_panel(path), ""
+    except SoeError:
+        if path is None:
+            return None, "panel unreadable: interest-expense split not computed"
+        raise
+
 
 def savings_summary(register: pd.DataFrame, *, as_of, discount_rate=None, panel=None,
                     lpr: pd.DataFrame | None = None) -> dict:

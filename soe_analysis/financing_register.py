@@ -301,8 +301,8 @@ def read_register(path: str | Path | None = None, *, as_of=None, kind: str = "re
     :data:`INSTRUMENTS`), ``amount_wan``, ``old_rate_pct``, ``old_term_m``, ``repayment`` (code),
     ``penalty_wan``, ``fees_wan`` (blank = none, 0), and for a register ``new_instrument``,
     ``new_rate_pct``, ``swap_date``, ``new_term_m``; lineage ``source_file``, ``source_row``.
-    ``attrs``: ``dataset``, ``source``, ``file``, ``quality`` (DataFrame: severity, file, row,
-    column, message) and ``fees_reported`` (False when the file has neither fee column).
+    ``attrs``: ``dataset``, ``source``, ``file``, ``quality`` (records; see :func:`quality_table`)
+    and ``fees_reported`` (False when the file has neither fee column).
     """
     if kind not in REQUIRED:
         raise ValueError(f"kind must be one of {sorted(REQUIRED)}")
@@ -473,8 +473,14 @@ def read_register(path: str | Path | None = None, *, as_of=None, kind: str = "re
     meta = dataset_of(path)
     frame.attrs.update(meta, file=file_label, kind=kind,
                        fees_reported=("penalty" in positions or "fees" in positions))
-    frame.attrs["quality"] = _quality(frame, warnings, positions)
+    # records, not a DataFrame: pandas compares attrs when concatenating
+    frame.attrs["quality"] = _quality(frame, warnings, positions).to_dict("records")
     return frame
+
+
+def quality_table(register: pd.DataFrame) -> pd.DataFrame:
+    """The register's non-fatal findings: severity, file, row, column, message (empty when none)."""
+    return pd.DataFrame(register.attrs.get("quality", []), columns=["severity", "file", "row", "column", "message"])
 
 
 # ----------------------------------------------------------------------------- plausibility

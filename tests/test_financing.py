@@ -16,7 +16,7 @@ import pytest
 from soe_analysis import config
 from soe_analysis import financing as fin
 from soe_analysis.errors import DataError, UsageError
-from soe_analysis.financing_register import parse_rate, read_register
+from soe_analysis.financing_register import parse_rate, quality_table, read_register
 from soe_analysis.lpr import load_lpr, lpr_at
 from soe_analysis.metrics import round_half_up
 
@@ -106,7 +106,7 @@ def test_higher_new_rate_is_flagged_and_negative(tmp_path):
     assert bad["annual_run_rate_yi"] == pytest.approx(-0.01)  # 1亿 × (4% − 5%)
     assert bad["lifetime_yi"] < 0 and bad["npv_yi"] < 0 and bad["in_year_yi"] < 0
     assert math.isnan(bad["breakeven_month"]) and bad["breakeven_note"].startswith("never")
-    quality = reg.attrs["quality"]
+    quality = quality_table(reg)
     assert (quality["row"] == 4).any() and quality["message"].str.contains("not below the old rate").any()
     total = fin.summarise(loans).iloc[0]
     assert total["annual_run_rate_yi"] == pytest.approx(-0.01 + 0.048)
@@ -316,7 +316,7 @@ def test_interest_split_without_panel_is_nan_with_reason(tmp_path):
 def test_shipped_register_reproduces_published_figures():
     path = config.REGISTER_FILE
     reg = read_register(path, as_of="2022-10")
-    assert reg.attrs["dataset"] == "demonstration" and len(reg.attrs["quality"]) == 0
+    assert reg.attrs["dataset"] == "demonstration" and quality_table(reg).empty
     assert set(reg["enterprise"]) <= {"交发集团", "交运集团", "现代集团", "数发集团", "设计集团", "城发集团",
                                       "公用集团", "铁投集团", "名城集团", "国资运营公司"}
     assert reg["swap_date"].min() >= pd.Timestamp("2022-01-01") and reg["swap_date"].max() <= pd.Timestamp("2022-10-31")

@@ -21,31 +21,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON (amounts 亿元, rates percent, 2 dp)")
 
 
-def _load_panel(path):
-    from .. import config
-    from ..errors import SoeError
-    from ..panel import load_panel
-
-    if path is None and not config.PANEL_FILE.exists():
-        return None, "no panel (run `soe-analysis ingest`): interest-expense split not computed"
-    try:
-        return load_panel(path), ""
-    except SoeError:
-        if path is None:
-            return None, "panel unreadable: interest-expense split not computed"
-        raise
-
-
 def run(args) -> int:
     import json
 
-    from ..financing import BASIS_LABELS, check_parameters, savings_summary
+    from ..financing import BASIS_LABELS, check_parameters, optional_panel, savings_summary
     from ..financing_register import read_register
     from ..metrics import rounded
 
     params = check_parameters(args.as_of, args.discount_rate)
     register = read_register(args.register, as_of=params.as_of)
-    panel, panel_note = _load_panel(args.panel)
+    panel, panel_note = optional_panel(args.panel)
     summary = savings_summary(register, as_of=params.as_of, discount_rate=params.discount_rate, panel=panel)
     if panel_note:
         summary["interest_split_note"] = f"{panel_note}. {summary['interest_split_note']}"
