@@ -44,6 +44,7 @@ from .financing_register import (FLOATING_INSTRUMENTS, REPAYMENTS, instrument_la
                                  repayment_label)
 from .lpr import load_lpr, lpr_at, lpr_tenor_label
 from .metrics import round_half_up
+from .params import check_lang
 from .periods import month_str, parse_month
 
 WAN_PER_YI = 10_000
@@ -106,8 +107,7 @@ def check_parameters(as_of="2022-10", discount_rate=None, target_new_rate=4.0, l
         raise UsageError(f"target_new_rate must be a number (percent a year), got {target_new_rate!r}") from None
     if not 0.5 <= target <= 24:
         raise UsageError(f"target_new_rate must be between 0.5 and 24 (percent a year), got {target_new_rate!r}")
-    if lang not in ("zh", "en"):
-        raise UsageError(f"lang must be 'zh' or 'en', got {lang!r}")
+    check_lang(lang)
     return SavingsParameters(period, discount_rate, target, lang)
 
 

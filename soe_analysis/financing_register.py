@@ -7,7 +7,9 @@ Two kinds of file share one reader:
 - the **remaining** high-rate debt not yet refinanced (存量高息融资), the candidates for the next
   swaps (``kind="remaining"``): no new rate, date or term.
 
-Cleaning follows the flash reports (``data/raw/README.md``): Chinese headers with English aliases,
+Cleaning follows the flash reports (``data/raw/README.md``; numbers parsed by
+:func:`soe_analysis.cleaning.parse_number`, enterprise names resolved through
+``enterprise_aliases.csv``, unknown names an error): Chinese headers with English aliases,
 optional title lines above the header, amounts in 元/万元/亿元 (from the header, e.g.
 ``置换金额(万元)``, or a ``单位：万元`` title line), full-width digits, thousands separators.
 Rates may be written ``6.8``, ``6.8%`` or ``0.068``: all mean 6.8 % a year (a bare number below
@@ -34,8 +36,10 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .cleaning import is_total_name, load_aliases, parse_number
 from .errors import DataError
 from .periods import month_str, normalise_text, parse_month
+from .reading import MISSING_TOKENS
 
 # ----------------------------------------------------------------------------- vocabulary
 
@@ -93,7 +97,7 @@ TERM_MAX_MONTHS = 600
 
 _UNIT_RE = re.compile(r"[（(\[【]\s*([^）)\]】]*)\s*[）)\]】]")
 _TITLE_UNIT_RE = re.compile(r"(?:金额)?单位[:：]?\s*(亿元|万元|元)")
-_MISSING = {"", "—", "–", "-", "--", "/", "——", "nan", "none", "n/a", "na"}
+_MISSING = MISSING_TOKENS
 _TOTAL_NAMES = {"合计", "总计", "汇总", "小计", "total", "grandtotal"}
 _NOTE_PREFIXES = ("注", "说明", "填报", "制表", "审核", "note")
 
@@ -128,25 +132,13 @@ def repayment_label(code: str, lang: str = "zh") -> str:
 # ----------------------------------------------------------------------------- cell parsers
 
 def _parse_number(value) -> float:
-    """A number cell: NaN when blank/—; ValueError on text.
-
-    Minimal private parser until :mod:`soe_analysis.cleaning` lands on main (then reuse its
-    number parser). Handles full-width digits, thousands separators, ``(1.2)`` negatives.
-    """
+    """A number cell by the flash-report rules (:func:`soe_analysis.cleaning.parse_number`):
+    NaN when blank/—; ValueError on text. Numeric cells (XLSX) pass straight through."""
     if value is None:
         return float("nan")
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         return float(value)
-    text = normalise_text(value).replace(",", "").replace("−", "-")
-    if text.lower() in _MISSING:
-        return float("nan")
-    negative = text.startswith("(") and text.endswith(")")
-    if negative:
-        text = text[1:-1]
-    number = float(text)  # ValueError on anything else
-    if not math.isfinite(number):
-        raise ValueError(text)
-    return -number if negative else number
+    return parse_number(value)
 
 
 def parse_rate(value) -> float:
@@ -339,6 +331,7 @@ def read_register(path: str | Path | None = None, *, as_of=None, kind: str = "re
     if as_of is not None:
         end_of_as_of = parse_month(as_of).to_timestamp(how="end").normalize()
 
+    aliases = load_aliases()  # 全称/简称 → canonical short name, as for the flash reports
     records = []
     total_rows = []
     for row_no, cells in rows[header_index + 1:]:
@@ -350,7 +343,7 @@ def read_register(path: str | Path | None = None, *, as_of=None, kind: str = "re
             continue
         name = normalise_text(cell("enterprise") or "")
         first = normalise_text(next((c for c in cells if _norm(c) not in _MISSING), ""))
-        if name.lower() in _TOTAL_NAMES:
+        if is_total_name(name) or name.lower() in _TOTAL_NAMES:
             total_rows.append((row_no, cells))
             continue
         if first.lower().startswith(_NOTE_PREFIXES) and (not name or name == first):
@@ -358,6 +351,12 @@ def read_register(path: str | Path | None = None, *, as_of=None, kind: str = "re
         if not name:
             raise DataError("enterprise name is blank", file=file_label, row=row_no, column=positions["enterprise"][1])
 
+        if aliases:
+            canonical = aliases.get(name.lower())
+            if canonical is None:
+                raise DataError(f"unknown enterprise {name!r} (add it to {config.ALIASES_FILE.name})",
+                                file=file_label, row=row_no, column=positions["enterprise"][1])
+            name = canonical
         rec = {"enterprise": name, "source_file": file_label, "source_row": row_no}
 
         def fail(col, message):

@@ -194,6 +194,11 @@ def test_units_separators_and_full_width(tmp_path):
     assert reg["amount_wan"].iloc[0] == pytest.approx(125000.0) and reg["penalty_wan"].iloc[0] == pytest.approx(100.0)
 
 
+def test_full_names_resolve_through_aliases(tmp_path):
+    reg = read_register(write_register(tmp_path, [loan(ent="*市交通发展集团有限公司")]))
+    assert reg["enterprise"].tolist() == ["交发集团"]
+
+
 def test_english_headers_and_spellings(tmp_path):
     header = ["id", "enterprise", "original instrument", "old rate", "amount", "swap date", "remaining term",
               "new instrument", "new rate", "new term", "repayment", "prepayment penalty", "fees"]
@@ -211,6 +216,7 @@ def test_english_headers_and_spellings(tmp_path):
     (loan(date="2022-02-30"), "置换日期", ""),
     (loan(amount="abc"), "置换金额(万元)", "not a number"),
     (loan(t_old="0"), "原剩余期限(月)", "term"),
+    (loan(ent="某某集团"), "企业名称", "unknown enterprise"),
 ])
 def test_bad_cells_are_one_line_errors(tmp_path, row, column, message):
     with pytest.raises(DataError) as err:
@@ -311,6 +317,39 @@ def test_interest_split_without_panel_is_nan_with_reason(tmp_path):
     assert split.loc["交发集团", "swaps_effect"] == pytest.approx(-0.48 * 90 / 365)
 
 
+# ----------------------------------------------------------------------------- on the demonstration panel
+
+@pytest.fixture(scope="module")
+def demo_panel():
+    from soe_analysis.ingest import ingest
+
+    result = ingest(write=False)  # the shipped flash reports, nothing written
+    assert result.ok
+    return result.panel
+
+
+def test_register_fits_the_demo_panel_debt(demo_panel):
+    # no group refinances more than 70% of the interest-bearing debt it carried at end-2021
+    reg = read_register(config.REGISTER_FILE, as_of="2022-10")
+    refinanced = reg.groupby("enterprise")["amount_wan"].sum() / 10_000
+    debt = demo_panel[demo_panel["period"] == "2021-12"].set_index("enterprise")["interest_bearing_debt"]
+    assert set(refinanced.index) <= set(debt.index)
+    assert (refinanced <= 0.7 * debt.reindex(refinanced.index)).all()
+
+
+def test_interest_split_on_the_demo_panel(demo_panel):
+    reg = read_register(config.REGISTER_FILE, as_of="2022-10")
+    loans = fin.loan_savings(reg, as_of="2022-10")
+    split = fin.interest_split(demo_panel, loans, "2022-10")
+    # the split is exact: volume + rate = change, for every group and the total
+    assert np.allclose(split["volume_effect"] + split["rate_effect"], split["change"])
+    now = demo_panel[demo_panel["period"] == "2022-10"]
+    assert split.loc["total", "interest_ytd"] == pytest.approx(now["interest_expense_ytd"].sum())
+    # every swap is in 2022, so the Jan–Oct 2021 window saved nothing: the swaps' effect is the
+    # negative of the saving realised Jan–Oct 2022
+    assert split.loc["total", "swaps_effect"] == pytest.approx(-loans["realised_to_date_yi"].sum())
+
+
 # ----------------------------------------------------------------------------- the shipped register
 
 def test_shipped_register_reproduces_published_figures():
@@ -390,16 +429,11 @@ def test_parameters_are_validated():
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("params", [{}, {"discount_rate": 3.0, "lang": "en"}])
-def test_notebook_runs(tmp_path, monkeypatch, params):
-    import papermill as pm
+def test_notebook_runs(tmp_path, params):
+    from tests.nbrun import run_notebook
 
-    figures = tmp_path / "key.json"
-    monkeypatch.setenv("SOE_ANALYSIS_KEYFIGURES", str(figures))
-    monkeypatch.setenv("PYTHONPATH", str(config.PROJECT_ROOT))
-    pm.execute_notebook(str(config.NOTEBOOKS_DIR / "03_financing_savings.ipynb"), str(tmp_path / "out.ipynb"),
-                        parameters=params, kernel_name="python3", cwd=str(config.NOTEBOOKS_DIR),
-                        execution_timeout=300, progress_bar=False)
-    key = json.loads(figures.read_text(encoding="utf-8"))
+    # the kernel must import this checkout's package (a worktree beside an editable install)
+    key = run_notebook("03_financing_savings.ipynb", tmp_path, params, env={"PYTHONPATH": str(config.PROJECT_ROOT)})
     assert key["refinanced_total_yi"] == 538.83 and key["annual_run_rate_saving_yi"] == 21.52
     assert key["published_basis"] == "annual_run_rate_saving"
     # the notebook passes its discount rate through: its NPV is the library's at that rate
