@@ -21,6 +21,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON (amounts 亿元, rates percent, 2 dp)")
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-justify to a display width (CJK characters take two columns)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - used, 0)
+
+
 def run(args) -> int:
     import json
 
@@ -53,9 +61,9 @@ def run(args) -> int:
                      f"{mark}  {BASIS_LABELS[row['basis']][1]}")
     lines.append(f"  published basis: {out['published_basis'] or 'none reproduces the published figure'}")
     lines.append("")
-    lines.append(f"  {'enterprise':<10}{'amount':>9}{'run-rate':>10}{'in-year':>9}{'lifetime':>10}{'NPV':>8}{'NPV%par':>9}")
+    lines.append(f"  {'enterprise':<12}{'amount':>9}{'run-rate':>10}{'in-year':>9}{'lifetime':>10}{'NPV':>8}{'NPV%par':>9}")
     for row in out["by_enterprise"]:
-        lines.append(f"  {row['enterprise']:<10}{row['amount_yi']:>9.2f}{row['annual_run_rate_yi']:>10.2f}"
+        lines.append(f"  {_pad(row['enterprise'], 12)}{row['amount_yi']:>9.2f}{row['annual_run_rate_yi']:>10.2f}"
                      f"{row['in_year_yi']:>9.2f}{row['lifetime_yi']:>10.2f}{row['npv_yi']:>8.2f}{row['npv_pct_par']:>9.2f}")
     lines.append("")
     lines.append("  LPR scenarios (new bank loans float): " + "; ".join(
