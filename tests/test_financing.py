@@ -194,6 +194,26 @@ def test_units_separators_and_full_width(tmp_path):
     assert reg["amount_wan"].iloc[0] == pytest.approx(125000.0) and reg["penalty_wan"].iloc[0] == pytest.approx(100.0)
 
 
+def test_xlsx_register_with_date_and_percent_cells(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["单位：万元"])
+    sheet.append(HEADER)
+    # Excel keeps a 6.8% cell as 0.068 and a date cell as a datetime
+    sheet.append([1, "城发集团", "融资租赁", 0.068, 12000, dt.datetime(2022, 5, 20), 24, "银行贷款", 0.0445, 96,
+                  "等额本息", None, None])
+    path = tmp_path / "台账.xlsx"
+    book.save(path)
+    r = read_register(path, as_of="2022-10").iloc[0]
+    assert (r["old_rate_pct"], r["new_rate_pct"]) == pytest.approx((6.8, 4.45))
+    assert r["swap_date"] == pd.Timestamp("2022-05-20") and r["source_row"] == 3
+    assert r["penalty_wan"] == 0 and r["fees_wan"] == 0
+
+
 def test_full_names_resolve_through_aliases(tmp_path):
     reg = read_register(write_register(tmp_path, [loan(ent="*市交通发展集团有限公司")]))
     assert reg["enterprise"].tolist() == ["交发集团"]
