@@ -40,12 +40,12 @@ import numpy as np
 import pandas as pd
 
 from .errors import SoeError, UsageError
-from .financing_register import (FLOATING_INSTRUMENTS, REPAYMENTS, instrument_label,
-                                 repayment_label)
-from .lpr import load_lpr, lpr_at, lpr_tenor_label
+from .financing_register import (FLOATING_INSTRUMENTS, REPAYMENTS, instrument_label, lpr_for_term,
+                                 lpr_tenor_label, repayment_label)
 from .metrics import round_half_up
 from .params import check_lang
 from .periods import month_str, parse_month
+from .reference import load_lpr
 
 WAN_PER_YI = 10_000
 
@@ -227,7 +227,7 @@ def loan_savings(register: pd.DataFrame, *, as_of=None, discount_rate: float | N
     register : frame from :func:`~soe_analysis.financing_register.read_register`.
     as_of : ``YYYY-MM``; needed for ``realised_to_date_yi`` (NaN without it).
     discount_rate : percent a year for the NPV; None discounts each loan at its new rate.
-    lpr : LPR fixings (:func:`~soe_analysis.lpr.load_lpr`; loaded when omitted).
+    lpr : LPR fixings (:func:`soe_analysis.reference.load_lpr`, real; loaded when omitted).
     rate_shift_pp : added to the new rate of LPR-linked (floating) new debt, for scenarios.
 
     Returns
@@ -280,8 +280,8 @@ def loan_savings(register: pd.DataFrame, *, as_of=None, discount_rate: float | N
         costs <= 0, "no upfront costs",
         np.where(np.isnan(breakeven),
                  np.where(old <= new, "never: the new rate is not lower", "not within the horizon"), ""))
-    ref = lpr_at(swap, reg["new_term_m"], lpr=lpr).to_numpy()
-    out["lpr_tenor"] = lpr_tenor_label(reg["new_term_m"]).to_numpy()
+    ref = lpr_for_term(swap, reg["new_term_m"], lpr=lpr)
+    out["lpr_tenor"] = lpr_tenor_label(reg["new_term_m"])
     out["lpr_pct"] = ref
     out["new_over_lpr_pp"] = new - ref
     out["old_over_lpr_pp"] = old - ref

@@ -16,8 +16,8 @@ import pytest
 from soe_analysis import config
 from soe_analysis import financing as fin
 from soe_analysis.errors import DataError, UsageError
-from soe_analysis.financing_register import parse_rate, quality_table, read_register
-from soe_analysis.lpr import load_lpr, lpr_at
+from soe_analysis.financing_register import lpr_for_term, parse_rate, quality_table, read_register
+from soe_analysis.reference import load_lpr
 from soe_analysis.metrics import round_half_up
 
 HEADER = ["序号", "企业名称", "原融资品种", "原融资利率(%)", "置换金额(万元)", "置换日期", "原剩余期限(月)",
@@ -261,13 +261,14 @@ def test_missing_column_and_total_row(tmp_path):
         read_register(path)
 
 
-def test_lpr_is_real_and_looked_up_at_the_swap_date():
+def test_lpr_for_the_new_term_at_the_swap_date():
     lpr = load_lpr()
-    assert lpr.attrs["dataset"] == "real" and "lpr.csv" in lpr.attrs["source"]
-    # 2022-08-22 fixing: 1Y 3.65, 5Y 4.30; the day before still 3.70 / 4.45 (2022-05-20)
-    got = lpr_at(["2022-08-21", "2022-08-22", "2022-08-22"], [12, 12, 120], lpr=lpr).tolist()
-    assert got == [3.70, 3.65, 4.30]
-    assert math.isnan(lpr_at(["2019-01-01"], lpr=lpr).iloc[0])
+    assert (lpr["dataset"] == "real").all()
+    # 2022-08-22 fixing: 1Y 3.65, 5Y 4.30; the day before still 3.70 / 4.45 (2022-05-20).
+    # 60 months is priced off the 1-year LPR, 61 off the 5-year.
+    got = lpr_for_term(["2022-08-21", "2022-08-22", "2022-08-22", "2022-08-21"], [60, 12, 61, 120], lpr=lpr)
+    assert got.tolist() == [3.70, 3.65, 4.30, 4.45]
+    assert math.isnan(lpr_for_term(["2019-01-01"], [12], lpr=lpr)[0])
 
 
 def test_scenarios_move_only_floating_debt(tmp_path):
@@ -340,12 +341,12 @@ def test_interest_split_without_panel_is_nan_with_reason(tmp_path):
 # ----------------------------------------------------------------------------- on the demonstration panel
 
 @pytest.fixture(scope="module")
-def demo_panel():
-    from soe_analysis.ingest import ingest
+def demo_panel(shipped_panel):
+    """The panel conftest rebuilt from the shipped flash reports."""
+    from soe_analysis.panel import load_panel
 
-    result = ingest(write=False)  # the shipped flash reports, nothing written
-    assert result.ok
-    return result.panel
+    assert shipped_panel is not None, "the demonstration flash reports are missing"
+    return load_panel(shipped_panel)
 
 
 def test_register_fits_the_demo_panel_debt(demo_panel):
