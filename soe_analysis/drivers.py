@@ -686,7 +686,7 @@ def _driver_phrase(driver: str, effect: float, br: Bridge, name: str | None, lan
     up = effect > 0  # effect on profit
     if driver == "revenue":
         return f"营业收入{'增加' if up else '减少'}{amount}亿元" if zh else \
-            f"{'higher' if up else 'lower'} revenue ({'+' if up else '−'}{amount})"
+            f"{'higher' if up else 'lower'} revenue ({'+' if up else '-'}{amount})"
     if driver in COST_OF_WHICH or driver == "other_costs":
         zh_name = {"depreciation": "折旧", "staff_cost": "职工薪酬", "interest_expense": "利息费用",
                    "other_costs": "其他成本费用"}[driver]
@@ -694,7 +694,7 @@ def _driver_phrase(driver: str, effect: float, br: Bridge, name: str | None, lan
                    "interest_expense": "interest expense", "other_costs": "other operating costs"}[driver]
         # a cost that rose lowers profit
         return f"{zh_name}{'减少' if up else '增加'}{amount}亿元" if zh else \
-            f"{'lower' if up else 'higher'} {en_name} ({'−' if up else '+'}{amount})"
+            f"{'lower' if up else 'higher'} {en_name} ({'-' if up else '+'}{amount})"
     if driver == "one_off_items" and name is not None:
         o0 = br.base_values.at[name, ONE_OFF] if name in br.base_values.index else np.nan
         o1 = br.current_values.at[name, ONE_OFF] if name in br.current_values.index else np.nan
@@ -707,16 +707,16 @@ def _driver_phrase(driver: str, effect: float, br: Bridge, name: str | None, lan
                 f"a one-off gain of {_fmt(o1)} this period (base {_signed(o0)})"
     if driver == "one_off_items":
         return f"非经常性损益{'增加' if up else '减少'}{amount}亿元" if zh else \
-            f"{'higher' if up else 'lower'} one-off items ({'+' if up else '−'}{amount})"
+            f"{'higher' if up else 'lower'} one-off items ({'+' if up else '-'}{amount})"
     if driver == "other_gains":
         return f"其他收益等(扣除非经常性损益){'增加' if up else '减少'}{amount}亿元" if zh else \
-            f"{'higher' if up else 'lower'} other gains excl. one-offs ({'+' if up else '−'}{amount})"
+            f"{'higher' if up else 'lower'} other gains excl. one-offs ({'+' if up else '-'}{amount})"
     if driver == "unexplained":
         return f"其他/未解释因素{'+' if up else '-'}{amount}亿元" if zh else \
-            f"other/unexplained items ({'+' if up else '−'}{amount})"
+            f"other/unexplained items ({'+' if up else '-'}{amount})"
     if driver == "entry_exit":
         return f"企业范围变动{'+' if up else '-'}{amount}亿元" if zh else \
-            f"changes in the set of enterprises ({'+' if up else '−'}{amount})"
+            f"changes in the set of enterprises ({'+' if up else '-'}{amount})"
     raise KeyError(driver)
 
 
@@ -855,18 +855,21 @@ def check_params(panel: pd.DataFrame, *, as_of: str, base: str = "", enterprise:
                         basis=check_basis(basis))
 
 
-def to_records(br: Bridge, *, lang: str = "zh", digits: int = 2) -> dict:
-    """The bridge as plain data for JSON: rows, totals per enterprise and overall (亿元, rounded).
+def to_records(br: Bridge, *, lang: str = "zh", digits: int = 2, row_digits: int = 4) -> dict:
+    """The bridge as plain data for JSON: rows, totals per enterprise and overall (亿元).
 
-    Figures are rounded half-up to ``digits`` decimals for publication, so rounded effects may
-    differ from the rounded change by a few 0.01; the unrounded bridge sums exactly.
+    Levels, changes and totals are published-style figures, rounded half-up to ``digits``
+    decimals. The per-row effects keep ``row_digits`` decimals (4 = 1 万元, the precision of the
+    flash reports) so that the rows still add up: Σ rows rounded to ``digits`` gives the change of
+    each enterprise and the total (the drift is at most half a 万元 per row), which rows rounded
+    to 0.01 each would not (on the shipped data they would sum to −9.90 instead of −9.94).
     """
     lang = check_lang(lang)
 
-    def r(v):
-        return None if v is None or (isinstance(v, float) and math.isnan(v)) else round_half_up(float(v), digits) + 0.0
+    def r(v, n=digits):
+        return None if v is None or (isinstance(v, float) and math.isnan(v)) else round_half_up(float(v), n) + 0.0
 
-    rows = [{"enterprise": e, "driver": d, "label": DRIVER_LABELS[lang][d], "effect": r(v)}
+    rows = [{"enterprise": e, "driver": d, "label": DRIVER_LABELS[lang][d], "effect": r(v, row_digits)}
             for e, row in br.effects.iterrows() for d, v in row.items()]
     enterprises = [{"enterprise": e, "status": br.status[e], "profit_base": r(br.profit.at[e, "base"]),
                     "profit_current": r(br.profit.at[e, "current"]), "change": r(br.profit.at[e, "change"]),
@@ -876,6 +879,7 @@ def to_records(br: Bridge, *, lang: str = "zh", digits: int = 2) -> dict:
         "as_of": month_str(br.as_of), "base": month_str(br.base), "basis": br.basis,
         "period": br.period_label("current", lang), "base_period": br.period_label("base", lang),
         "unit": "亿元", "dataset": br.dataset,
+        "precision": {"rows": row_digits, "totals": digits},
         "rows": rows,
         "enterprise_totals": enterprises,
         "total": {"profit_base": r(br.total_profit_base), "profit_current": r(br.total_profit_current),

@@ -408,7 +408,7 @@ def test_explanation_wording_adapts_to_sign():
     assert "部分被其他成本费用增加1.00亿元抵消" in zh2
     assert br.effects.at["乙", "depreciation"] == pytest.approx(1.0)
     en = d.explain(br, "甲", lang="en")
-    assert "down 18.00 year on year" in en and "swinging to a loss" in en and "lower revenue (−20.00)" in en
+    assert "down 18.00 year on year" in en and "swinging to a loss" in en and "lower revenue (-20.00)" in en
     total = d.explain(br, None)
     assert total.startswith("市属国企合计2022年1-10月利润总额15.40亿元，同比减少14.00亿元")  # 29.4 → 15.4
     with pytest.raises(UsageError):
@@ -481,39 +481,37 @@ def test_notebook_runs_on_synthetic_panel(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # The shipped demonstration panel (skipped until `soe-analysis ingest` has built it)
 
-def _shipped_demo_panel() -> bool:
-    """The processed panel exists and holds the shipped demonstration data."""
-    if not config.PANEL_FILE.exists():
-        return False
+@pytest.fixture(scope="module")
+def shipped(shipped_panel):
+    """The shipped demonstration panel, built by conftest's session fixture; skip without it."""
     from soe_analysis.panel import is_demonstration, load_panel
 
-    return is_demonstration(load_panel())
-
-
-shipped = pytest.mark.skipif(not _shipped_demo_panel(),
-                             reason="demonstration panel not built (run soe-analysis ingest)")
+    if shipped_panel is None or not config.PANEL_FILE.exists():
+        pytest.skip("demonstration panel not built (no raw flash reports)")
+    panel = load_panel()
+    if not is_demonstration(panel):
+        pytest.skip("the processed panel is not the shipped demonstration data")
+    return panel
 
 
 @pytest.fixture(scope="module")
-def shipped_bridge():
-    from soe_analysis.panel import load_panel
-
-    return d.bridge(load_panel(), "2022-10")
+def shipped_bridge(shipped):
+    return d.bridge(shipped, "2022-10")
 
 
-@shipped
-def test_shipped_total_is_published_figure(capsys):
+def test_shipped_total_is_published_figure(shipped, capsys):
     assert main(["drivers", "--as-of", "2022-10", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["total"]["change"] == -9.94            # published: 同比减少9.94亿元
     assert out["total"]["profit_current"] == -5.41    # published: 利润总额-5.41亿元
     by = {e["enterprise"]: e for e in out["enterprise_totals"]}
     assert by["交发集团"]["profit_current"] == -6.46 and by["交运集团"]["profit_current"] == -3.61
-    # rounded effects add up to the rounded change within 0.01 per row
-    assert sum(r["effect"] for r in out["rows"]) == pytest.approx(-9.94, abs=0.01 * len(out["rows"]))
+    # the rows (kept to 1 万元) add up to the published change, per enterprise and in total
+    assert round(sum(r["effect"] for r in out["rows"]), 2) == -9.94
+    for name, ent in by.items():
+        assert round(sum(r["effect"] for r in out["rows"] if r["enterprise"] == name), 2) == ent["change"]
 
 
-@shipped
 def test_shipped_largest_negative_contributors(shipped_bridge):
     br = shipped_bridge
     assert br.total_change == pytest.approx(-9.94, abs=0.005)
@@ -522,7 +520,6 @@ def test_shipped_largest_negative_contributors(shipped_bridge):
     assert abs(br.totals()["unexplained"]) < 0.01  # identity holds in the demonstration data
 
 
-@shipped
 def test_shipped_jiaofa_and_jiaoyun_drivers(shipped_bridge):
     br = shipped_bridge
     jf = br.effects.loc["交发集团"]
@@ -537,9 +534,8 @@ def test_shipped_jiaofa_and_jiaoyun_drivers(shipped_bridge):
     assert "折旧增加" in text and "职工薪酬增加" in text
 
 
-@shipped
 @pytest.mark.notebook
-def test_notebook_defaults_and_other_enterprise_on_shipped_panel(tmp_path):
+def test_notebook_defaults_and_other_enterprise_on_shipped_panel(shipped, tmp_path):
     keys = _run_notebook(tmp_path)
     assert keys["total_profit_change_yi"] == pytest.approx(-9.94, abs=0.005)
     assert keys["total_profit_yi"] == pytest.approx(-5.41, abs=0.005)
