@@ -62,13 +62,19 @@ def waterfall(start: float, steps: pd.Series, *, start_label: str = "", end_labe
     running = np.concatenate([[start], start + np.cumsum(values)])
     for i, lvl in enumerate(running):
         ax.plot([x[i] + 0.35, x[i + 1] - 0.35], [lvl, lvl], color="#888888", lw=0.8)
-    if annotate:
+    if annotate:  # above a rise or a positive level, below a fall or a negative level
         shown = [start, *steps.to_numpy(), end]
         tops = [max(b, b + h) for b, h in zip(bottoms, heights)]
-        span = max(abs(np.nanmax(tops)), abs(min(0.0, np.nanmin(bottoms))), 1e-9)
-        for xi, v, top in zip(x, shown, tops):
+        lows = [min(b, b + h) for b, h in zip(bottoms, heights)]
+        span = max(np.nanmax(tops) - min(0.0, np.nanmin(lows)), 1e-9)
+        for xi, v, top, low in zip(x, shown, tops, lows):
             text = _num(v, sign=xi not in (x[0], x[-1]))
-            ax.text(xi, top + span * 0.02, text, ha="center", va="bottom", fontsize=8)
+            if pd.notna(v) and v < 0:
+                ax.text(xi, low - span * 0.02, text, ha="center", va="top", fontsize=8)
+            else:
+                ax.text(xi, top + span * 0.02, text, ha="center", va="bottom", fontsize=8)
+        low, high = min(0.0, np.nanmin(lows)), max(0.0, np.nanmax(tops))
+        ax.set_ylim(low - 0.1 * span, high + 0.1 * span)  # room for the labels (bars' edges are sticky)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x)
     ax.set_xticklabels(labels, rotation=35, ha="right")
@@ -120,7 +126,7 @@ def plot_heatmap(br: Bridge, *, lang: str = "zh", ax=None):
     limit = limit if limit > 0 else 1.0
     labels = data.map(_num).to_numpy()
     sns.heatmap(data, ax=ax, cmap="RdYlGn", center=0, vmin=-limit, vmax=limit, annot=labels, fmt="",
-                annot_kws={"fontsize": 8}, linewidths=0.5, cbar_kws={"label": "亿元"})
+                annot_kws={"fontsize": 8}, linewidths=0.5, cbar_kws={"label": "亿元", "extend": "both"})
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title("各企业利润变动因素（亿元）" if lang == "zh" else "Profit drivers by enterprise (亿元)")

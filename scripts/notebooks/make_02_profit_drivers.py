@@ -16,11 +16,12 @@ cells = [
         "各因素对利润的影响之和**恰好**等于利润总额的变动（逐户、合计均如此）。"
     ),
     new_code_cell(
+        # one "=" per line: papermill's parameter inspection skips lines with more
         'as_of: str = "2022-10"  # current month, YYYY-MM (YTD through it)\n'
-        'base: str = ""  # base month, YYYY-MM; "" = the same month a year before\n'
-        'enterprise: str = ""  # one enterprise, e.g. "交运集团"; "" = all\n'
-        'lang: str = "zh"  # "zh" or "en"\n'
-        'panel_path: str = ""  # "" = data/processed/panel.parquet',
+        'base: str = ""  # base month, YYYY-MM; empty: the same month a year before\n'
+        'enterprise: str = ""  # one enterprise, e.g. 交运集团; empty: all\n'
+        'lang: str = "zh"  # zh or en\n'
+        'panel_path: str = ""  # empty: data/processed/panel.parquet',
         metadata={"tags": ["parameters"]},
     ),
     new_code_cell(
