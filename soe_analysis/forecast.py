@@ -56,6 +56,7 @@ DEFAULT_METHOD = "skill_weighted"
 METHODS = (*BASE_METHODS, DEFAULT_METHOD)
 WINDOW = 2  # months either side pooled for calibration and skill weights
 MIN_ERRORS = 3  # fewer past errors than this: no interval
+MAX_ITER = 200  # cap on the optimiser's iterations per state-space fit (keeps fitting cheap)
 SHRINK = 2.0  # pseudo-observations shrinking a method's nearby-month MSE to its all-month MSE
 LEVELS = (0.80, 0.95)
 
@@ -260,12 +261,15 @@ def _state_space_fit(series: YtdSeries, year: int, month: int, mode: str):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        scale = float(np.nanstd(z.to_numpy())) or 1.0
-        model = sm.tsa.UnobservedComponents((z.to_numpy() / scale), level="local level")
+        scale = float(np.nanstd(z.to_numpy()))
+        if not scale > 1e-9 * max(1.0, float(np.nanmax(np.abs(z.to_numpy())))):
+            return float(z.dropna().iloc[-1]), 0.0  # a constant history: nothing to filter
+        centre = float(np.nanmean(z.to_numpy()))
+        model = sm.tsa.UnobservedComponents((z.to_numpy() - centre) / scale, level="local level")
         try:
-            res = model.fit(disp=False, maxiter=200)
+            res = model.fit(disp=False, method="nm", maxiter=MAX_ITER)
             pred = res.get_forecast(1)
-            mean = float(np.asarray(pred.predicted_mean)[0]) * scale
+            mean = centre + float(np.asarray(pred.predicted_mean)[0]) * scale
             var = float(np.asarray(pred.var_pred_mean)[0]) * scale**2
         except Exception:  # a degenerate fit: the method is simply unavailable here
             return float("nan"), float("nan")
@@ -274,8 +278,8 @@ def _state_space_fit(series: YtdSeries, year: int, month: int, mode: str):
     return mean, var
 
 
-def state_space(series: YtdSeries, year: int, month: int, mode: str) -> float:
-    mean, _ = _state_space_fit(series, year, month, mode)
+def state_space(series: YtdSeries, year: int, month: int, mode: str, fit=None) -> float:
+    mean, _ = fit if fit is not None else _state_space_fit(series, year, month, mode)
     x = series.value(year, month)
     if not np.isfinite(mean):
         return float("nan")
@@ -317,7 +321,28 @@ def _origins(series: YtdSeries) -> list[tuple[int, int]]:
     return [(int(y), int(m)) for y in t.index for m in range(1, 12) if has.at[y, m]]
 
 
+_CACHE: dict = {}
+_CACHE_SIZE = 64
+
+
+def _cache_key(series: YtdSeries, until) -> tuple:
+    parts = [series.kind, tuple(series.levels.index), series.levels.to_numpy().tobytes(), until]
+    if series.yoy is not None:
+        parts += [tuple(series.yoy.index), series.yoy.to_numpy().tobytes()]
+    return tuple(parts)
+
+
 def pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Cached :func:`_pseudo_real_time` (same table, same result: it is deterministic)."""
+    key = _cache_key(series, until)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _pseudo_real_time(series, until=until)
+    return _CACHE[key].copy()
+
+
+def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None) -> pd.DataFrame:
     """Forecast every year's full-year value from every available month, in real time.
 
     Each origin (y, m) sees only :func:`cut` (y, m); calibration and skill weights at (y, m) use
@@ -333,15 +358,16 @@ def pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None)
         origins = [o for o in origins if o <= until] + ([until] if until not in origins else [])
     origins = sorted(set(origins))
     rows: list[dict] = []
+    rec = _Record()
     for year, month in origins:
         seen = cut(series, year, month)
         mode = arithmetic_mode(seen)
         actual = series.value(year, 12)  # full-year value (stock: log growth to December)
-        record = pd.DataFrame(rows) if rows else None
-        points = {}
-        for name, func in POINT_METHODS.items():
-            points[name] = func(seen, year, month, mode)
+        record = rec.arrays()
         ss_mean, ss_var = _state_space_fit(seen, year, month, mode)
+        points = {name: func(seen, year, month, mode) for name, func in POINT_METHODS.items()
+                  if name != "state_space"}
+        points["state_space"] = state_space(seen, year, month, mode, fit=(ss_mean, ss_var))
         errors = {name: _past_errors(record, name, year, month, mode) for name in METHODS}
         errors_all = {name: _past_errors(record, name, year, month, mode, window=11)
                       for name in BASE_METHODS}
@@ -358,6 +384,10 @@ def pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None)
                    "point": point, "actual": actual, "n_cal": 0, "sigma": float("nan"),
                    "df": float("nan")}
             err = errors[name]
+            if name == DEFAULT_METHOD and weights:
+                combo = _combination_errors(record, weights, year, month, mode)
+                if len(combo) >= MIN_ERRORS:
+                    err = combo
             if name == "state_space" and np.isfinite(ss_var):
                 row.update(sigma=math.sqrt(ss_var) / weight(month), df=float("inf"),
                            n_cal=int(len(err)))
@@ -373,19 +403,66 @@ def pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None)
             if name == DEFAULT_METHOD:
                 row["weights"] = {k: round(v, 4) for k, v in weights.items()}
             rows.append(row)
+            rec.add(year, month, name, mode, point, actual)
     out = pd.DataFrame(rows)
     if until is not None and len(out):
         out = out[(out["year"] < until[0]) | ((out["year"] == until[0]) & (out["month"] <= until[1]))]
     return out.reset_index(drop=True)
 
 
-def _past_errors(record, method, year, month, mode, window=WINDOW) -> np.ndarray:
-    if record is None or record.empty:
+class _Record:
+    """The forecasts made so far, as numpy arrays (fast filtering inside the origin loop)."""
+
+    def __init__(self):
+        self.year, self.month, self.method, self.ratio, self.point, self.actual = ([] for _ in range(6))
+
+    def add(self, year, month, method, mode, point, actual):
+        self.year.append(year)
+        self.month.append(month)
+        self.method.append(method)
+        self.ratio.append(mode == "ratio")
+        self.point.append(point)
+        self.actual.append(actual)
+
+    def arrays(self):
+        return (np.array(self.year, int), np.array(self.month, int), np.array(self.method, object),
+                np.array(self.ratio, bool), np.array(self.point, float), np.array(self.actual, float))
+
+
+def _past_errors(arrays, method, year, month, mode, window=WINDOW) -> np.ndarray:
+    yr, mo, me, ra, pt, ac = arrays
+    if len(yr) == 0:
         return np.array([])
-    r = record[(record["method"] == method) & (record["year"] < year)
-               & ((record["month"] - month).abs() <= window) & (record["mode"] == mode)]
-    r = r[np.isfinite(r["actual"]) & np.isfinite(r["point"])]
-    err = scaled_error(r["actual"], r["point"], r["month"], mode)
+    # errors are recomputed in today's mode (a log ratio is NaN, hence dropped, when a past
+    # point or outcome was not positive)
+    keep = ((me == method) & (yr < year) & (np.abs(mo - month) <= window)
+            & np.isfinite(pt) & np.isfinite(ac))
+    err = scaled_error(ac[keep], pt[keep], mo[keep], mode)
+    return err[np.isfinite(err)]
+
+
+def _combination_errors(arrays, weights: dict, year: int, month: int, mode: str) -> np.ndarray:
+    """Scaled errors, at earlier years' nearby origins, of today's weighted combination.
+
+    Only origins where every weighted method had a point count; outcomes of earlier years only.
+    """
+    yr, mo, me, ra, pt, ac = arrays
+    if len(yr) == 0:
+        return np.array([])
+    keep = (yr < year) & (np.abs(mo - month) <= WINDOW) & np.isfinite(ac)
+    combos: dict = {}
+    for y, m, name, p, a in zip(yr[keep], mo[keep], me[keep], pt[keep], ac[keep]):
+        if name in weights:
+            combos.setdefault((y, m), [a, {}])[1][name] = p
+    actual, combo, months = [], [], []
+    for (y, m), (a, pts) in combos.items():
+        if all(k in pts and np.isfinite(pts[k]) for k in weights):
+            actual.append(a)
+            combo.append(sum(w * pts[k] for k, w in weights.items()))
+            months.append(m)
+    if not combo:
+        return np.array([])
+    err = scaled_error(actual, combo, months, mode)
     return err[np.isfinite(err)]
 
 
@@ -394,17 +471,19 @@ def _skill_weights(points: dict, errors: dict, errors_all: dict) -> dict:
 
     A method's MSE is its mean squared scaled error at nearby months, shrunk towards its MSE
     over all months (``SHRINK`` pseudo-observations), and towards the pooled MSE of all methods
-    when it has no track record; with no track record at all, equal weights of the methods
+    when it has no track record — as good as the best method with a record, so that an early
+    run-rate record does not outweigh a method that could not run yet; with no record at all, equal weights of the methods
     other than run-rate (run-rate only when nothing else has a point).
     """
     ok = [k for k, v in points.items() if k in BASE_METHODS and np.isfinite(v)]
     if not ok:
         return {}
-    pooled_err = np.concatenate([errors_all[k] for k in BASE_METHODS if len(errors_all[k])] or [np.array([])])
-    if len(pooled_err) == 0:
+    recorded = [k for k in BASE_METHODS if len(errors_all[k]) and k != "run_rate"]
+    if not recorded:
         names = [k for k in ok if k != "run_rate"] or ok
         return {k: 1.0 / len(names) for k in names}
-    prior_pool = float(np.mean(pooled_err**2))
+    # a method with no track record yet is assumed as good as the best one with a record
+    prior_pool = min(float(np.mean(errors_all[k] ** 2)) for k in recorded)
     inv = {}
     for k in ok:
         prior = float(np.mean(errors_all[k] ** 2)) if len(errors_all[k]) else prior_pool
