@@ -22,12 +22,29 @@ import pandas as pd
 from . import config
 from .errors import DataError
 from .periods import normalise_text, parse_report_period
-from .reading import RawTable
+from .reading import MISSING_TOKENS, RawTable
 from .schema import FLOWS, LINE_BY_NAME, LINES, STOCKS, TOTAL_ROW_NAMES, monthly, panel_columns, ytd
 
-MISSING_TOKENS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "－", "nan", "none", "null", "n/a", "na", "×"})
 _PAREN_RE = re.compile(r"^\((.*)\)$")
 _TOTAL_KEYS = frozenset(normalise_text(t).lower() for t in TOTAL_ROW_NAMES)
+
+
+def parse_block(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a block of text cells at once: (float values, bad-cell mask), same rules as
+    :func:`parse_numbers`. Clean blocks (plain numbers and blanks) take one C-level conversion."""
+    block = cells.to_numpy(dtype=object)
+    try:
+        values = np.where(block == "", "nan", block).astype(float)
+        if np.isfinite(values[~np.isnan(values)]).all():
+            return values, np.zeros(block.shape, dtype=bool)
+    except (ValueError, TypeError):
+        pass
+    values = np.empty(block.shape, dtype=float)
+    bad = np.zeros(block.shape, dtype=bool)
+    for j, name in enumerate(cells.columns):
+        column_values, column_bad = parse_numbers(cells[name])
+        values[:, j], bad[:, j] = column_values.to_numpy(), column_bad.to_numpy()
+    return values, bad
 
 
 def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -49,6 +66,10 @@ def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         bad.loc[todo] = parsed.isna() & ~is_missing
     else:
         bad = pd.Series(False, index=cells.index)
+    infinite = np.isinf(values.to_numpy(dtype=float))
+    if infinite.any():  # "inf" parses as a float but is no figure
+        values[infinite] = np.nan
+        bad[infinite] = True
     return values.astype(float), bad
 
 
@@ -108,11 +129,14 @@ def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFr
 
     # enterprise names
     label = by_canonical["enterprise"]
-    raw_names = table.cells[label].fillna("").astype(str).str.strip()
-    out["is_total"] = raw_names.map(is_total_name).to_numpy()
+    raw_names = [str(v).strip() if v is not None else "" for v in table.cells[label].tolist()]
+    total_of = {name: is_total_name(name) for name in set(raw_names)}
+    totals = [total_of[v] for v in raw_names]
+    resolved = {name: aliases.get(normalise_text(name).lower()) if aliases else name for name in total_of}
+    out["is_total"] = totals
     names = []
     for i, raw in enumerate(raw_names):
-        if out.at[i, "is_total"]:
+        if totals[i]:
             names.append("合计")
             continue
         if not raw:
@@ -120,7 +144,7 @@ def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFr
             keep[i] = False
             names.append("")
             continue
-        canonical = aliases.get(normalise_text(raw).lower()) if aliases else raw
+        canonical = resolved[raw]
         if canonical is None:
             issues.error(file, rows[i], label, f"unknown enterprise {raw!r} (add it to data/raw/enterprise_aliases.csv)")
             keep[i] = False
@@ -171,22 +195,26 @@ def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFr
     if default_unit is None and any(canon in LINE_BY_NAME and LINE_BY_NAME[canon].unit == "amount"
                                     and lbl not in table.column_units for lbl, canon in table.columns.items()):
         issues.warning(file, None, None, "no unit stated (单位：…); assumed 万元")
-    for line in LINES:
-        column = line.name
-        if column not in by_canonical:
-            out[column] = np.nan
-            continue
-        clabel = by_canonical[column]
-        values, bad = parse_numbers(table.cells[clabel])
-        for i in np.flatnonzero(bad.to_numpy()):
-            issues.error(file, rows[i], clabel, f"not a number: {table.cells[clabel].iloc[i]!r}")
-            keep[i] = False
+    present = [line for line in LINES if line.name in by_canonical]
+    labels = [by_canonical[line.name] for line in present]
+    if table.numbers is not None:
+        values, bad = table.numbers[labels].to_numpy(dtype=float), np.zeros((n, len(labels)), dtype=bool)
+    elif labels:
+        values, bad = parse_block(table.cells[labels])
+    else:
+        values, bad = np.empty((n, 0)), np.empty((n, 0), dtype=bool)
+    for i, j in zip(*np.nonzero(bad)):
+        issues.error(file, rows[i], labels[j], f"not a number: {table.cells[labels[j]].iloc[i]!r}")
+        keep[i] = False
+    amounts = {}
+    for j, line in enumerate(present):
+        column = values[:, j]
         if line.unit == "amount":
-            unit = table.column_units.get(clabel) or default_unit or "万元"
-            values = values / {"元": 1e8, "万元": 1e4, "亿元": 1.0}[unit]
-        out[column] = values.to_numpy()
-        out.attrs.setdefault("labels", {})[column] = clabel
-    out.attrs.setdefault("labels", {})["enterprise"] = label
+            unit = table.column_units.get(labels[j]) or default_unit or "万元"
+            column = column / {"元": 1e8, "万元": 1e4, "亿元": 1.0}[unit]
+        amounts[line.name] = column
+    lines = pd.DataFrame({line.name: amounts.get(line.name, np.full(n, np.nan)) for line in LINES})
+    out = pd.concat([out, lines], axis=1)
     return out[keep].reset_index(drop=True)
 
 

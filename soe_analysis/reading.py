@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import DataError
@@ -21,6 +23,8 @@ from .schema import ENTERPRISE_HEADERS, LINES, PERIOD_HEADERS
 
 RAW_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 30
+# Cell texts that mean "not reported": missing (NaN), never zero.
+MISSING_TOKENS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "－", "nan", "none", "null", "n/a", "na", "×"})
 NOT_REPORTS = frozenset({"enterprise_aliases.csv"})  # files that live beside reports but are not reports
 _UNIT_RE = re.compile(r"(万元|亿元|元)")
 _TITLE_UNIT_RE = re.compile(r"(?:金额)?单位[:：]?\s*(?:人民币)?\s*(万元|亿元|元)")
@@ -88,6 +92,7 @@ class RawTable:
     unit: str | None  # unit from a title line, if any
     title_period: str | None  # a period spelled in a title line or the file name
     ignored_columns: list[str] = field(default_factory=list)
+    numbers: pd.DataFrame | None = None  # line columns already parsed (fast path), unit not applied
     duplicate_columns: list[tuple[str, str]] = field(default_factory=list)  # (header, canonical)
     sheet: str | None = None
 
@@ -101,20 +106,61 @@ def _decode(data: bytes, shown: str) -> str:
     raise DataError("cannot decode the file as UTF-8 or GBK/GB18030 text", file=shown)
 
 
-def _grid_from_csv(path: Path, shown: str) -> list[tuple[int, list[str]]]:
+def _csv_text(path: Path, shown: str) -> tuple[str, str]:
     data = path.read_bytes()
     if not data.strip():
         raise DataError("empty file", file=shown)
     if data[:4] == b"PK\x03\x04":
         raise DataError("this is an XLSX/ZIP file with a .csv name; rename it to .xlsx", file=shown)
     text = _decode(data, shown)
-    sample = text[:4096]
+    head = text[:4096]
+    # tab- or semicolon-separated exports exist; the sniffer is slow and fooled by 1,234 figures
+    delimiter = max(",\t;", key=lambda d: (head.count(d), d == ","))
+    return text, delimiter
+
+
+def _grid_from_text(text: str, delimiter: str, limit: int | None = None) -> list[tuple[int, list[str]]]:
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [(i + 1, row) for i, row in enumerate(itertools.islice(rows, limit))]
+
+
+def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> RawTable | None:
+    """A well-formed CSV parsed by pandas' C reader (numbers included); None → use the careful path.
+
+    Anything unusual (text in a number, (1.2) negatives, full-width digits, ragged rows, quoted
+    line breaks) makes pandas fail or is detected here, and the careful path then reports it.
+    """
+    head = _grid_from_text(text, delimiter, HEADER_SEARCH_ROWS)
+    index = _find_header(head)
+    if index is None or any("\n" in c or "\r" in c for _, row in head[:index + 1] for c in row):
+        return None
+    meta = _table_from_grid(head[:index + 1], shown, file_name, None)
+    labels = list(meta.cells.columns)
+    numeric = [label for label, canon in meta.columns.items() if canon not in ("enterprise", "period")]
+    dtypes = {i: ("float64" if label in numeric else object) for i, label in enumerate(labels)}
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    return [(i + 1, row) for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter))]
+        body = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=index + 1,
+                           names=list(range(len(labels))), dtype=dtypes, na_values=sorted(MISSING_TOKENS),
+                           keep_default_na=False, thousands=",", skip_blank_lines=False, index_col=False,
+                           engine="c")
+    except (ValueError, pd.errors.ParserError):
+        return None
+    body.columns = labels
+    if numeric and np.isinf(body[numeric].to_numpy(dtype=float)).any():
+        return None
+    rows = np.arange(len(body)) + index + 2
+    filled = body.notna().sum(axis=1).to_numpy()
+    keep = filled > 0
+    text_labels = [label for label in labels if label not in numeric]
+    for i in np.flatnonzero((filled > 0) & (filled <= 2)):
+        first = next((str(v) for v in body.iloc[i] if isinstance(v, str) and v.strip()), "")
+        if first and _NOTE_RE.match(normalise_text(first)):
+            keep[i] = False
+    body = body[keep].reset_index(drop=True)
+    return RawTable(file=shown, cells=body[text_labels].fillna("").astype(str), rows=rows[keep].tolist(),
+                    columns=meta.columns, column_units=meta.column_units, unit=meta.unit,
+                    title_period=meta.title_period, ignored_columns=meta.ignored_columns,
+                    duplicate_columns=meta.duplicate_columns, numbers=body[numeric])
 
 
 def _cell_text(value) -> str:
@@ -215,10 +261,10 @@ def _table_from_grid(grid, shown: str, file_name: str, sheet: str | None) -> Raw
     width = len(labels)
     body_rows, body = [], []
     for row_no, row in grid[header_index + 1:]:
-        if not any(c.strip() for c in row):
+        filled = [c for c in row if c and not c.isspace()]
+        if not filled:
             continue
-        first = next((c.strip() for c in row if c.strip()), "")
-        if _NOTE_RE.match(normalise_text(first)) and sum(1 for c in row if c.strip()) <= 2:
+        if len(filled) <= 2 and _NOTE_RE.match(normalise_text(filled[0])):
             continue
         if len(row) > width and any(c.strip() for c in row[width:]):
             used = max(i for i, c in enumerate(row) if c.strip()) + 1
@@ -240,7 +286,11 @@ def read_raw_file(path: str | Path, shown: str | None = None) -> list[RawTable]:
         raise DataError("file not found", file=shown)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        grids = [(None, _grid_from_csv(path, shown))]
+        text, delimiter = _csv_text(path, shown)
+        fast = _fast_csv_table(text, delimiter, shown, path.name)
+        if fast is not None:
+            return [fast]
+        grids = [(None, _grid_from_text(text, delimiter))]
     elif suffix in (".xlsx", ".xlsm"):
         grids = _grids_from_xlsx(path, shown)
     elif suffix == ".xls":

@@ -66,26 +66,25 @@ def check_totals(records: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
     """Check each 合计 row against the sum of the enterprises in the same file and period; drop it."""
     if records.empty or not records["is_total"].any():
         return records[~records["is_total"]] if not records.empty else records
-    amount_lines = [ln.name for ln in LINES]
+    lines = [ln.name for ln in LINES]
+    key = ["source_file", "year", "month"]
     enterprises = records[~records["is_total"]]
-    sums = enterprises.groupby(["source_file", "year", "month"])[amount_lines].sum(min_count=1)
-    counts = enterprises.groupby(["source_file", "year", "month"]).size()
-    for _, total in records[records["is_total"]].iterrows():
-        key = (total["source_file"], total["year"], total["month"])
-        if key not in sums.index:
-            issues.warning(total["source_file"], total["source_row"], "合计", "total row without enterprise rows for its period")
-            continue
-        n = counts[key]
-        for column in amount_lines:
-            expected, stated = sums.at[key, column], total[column]
-            if pd.isna(stated) or pd.isna(expected):
-                continue
-            unit = 1.0 if LINE_BY_NAME[column].unit == "persons" else WAN
-            tolerance = n * unit + 1e-9 * max(1.0, abs(expected))
-            if abs(stated - expected) > tolerance:
-                issues.error(total["source_file"], total["source_row"], _label(records, column),
-                             f"total row {wan(stated) if unit == WAN else stated} ≠ sum of {n} enterprises "
-                             f"{wan(expected) if unit == WAN else expected}")
+    totals = records[records["is_total"]].set_index(key)
+    sums = enterprises.groupby(key)[lines].sum(min_count=1).reindex(totals.index)
+    counts = enterprises.groupby(key).size().reindex(totals.index).fillna(0).to_numpy()
+    unit = np.array([1.0 if LINE_BY_NAME[c].unit == "persons" else WAN for c in lines])
+    expected, stated = sums.to_numpy(dtype=float), totals[lines].to_numpy(dtype=float)
+    tolerance = counts[:, None] * unit[None, :] + 1e-9 * np.maximum(1.0, np.abs(expected))
+    with np.errstate(invalid="ignore"):
+        off = np.abs(stated - expected) > tolerance  # NaN on either side → not compared
+    source_rows = totals["source_row"].to_numpy()
+    for i in np.flatnonzero(counts == 0):
+        issues.warning(totals.index[i][0], source_rows[i], "合计", "total row without enterprise rows for its period")
+    for i, j in zip(*np.nonzero(off)):
+        is_amount = unit[j] == WAN
+        issues.error(totals.index[i][0], source_rows[i], _label(records, lines[j]),
+                     f"total row {wan(stated[i, j]) if is_amount else stated[i, j]:} ≠ sum of {int(counts[i])} enterprises "
+                     f"{wan(expected[i, j]) if is_amount else expected[i, j]}")
     return records[~records["is_total"]]
 
 
@@ -220,7 +219,7 @@ def format_quality(table: pd.DataFrame, limit: int = 30) -> str:
                                       f"column {r.column}" if isinstance(r.column, str) and r.column else "") if x)
         lines.append(f"{r.severity:7s} {where}: {r.message}")
     if len(table) > limit:
-        lines.append(f"… and {len(table) - limit} more (see the full table)")
+        lines.append(f"… and {len(table) - limit} more (raise --limit to list them)")
     return "\n".join(lines)
 
 
