@@ -260,5 +260,76 @@ def accuracy_goal(record: pd.DataFrame, months=(9, 10, 11)) -> dict:
     }
 
 
+def check_backtest_params(data, scope, lang):
+    """Validate notebook 05's parameters: (path or None for the shipped file, scope, lang)."""
+    from .params import check_lang
+
+    path = Path(str(data)) if data not in (None, "") else None
+    if path is not None and not path.exists():
+        raise UsageError(f"data file not found: {path}")
+    if scope not in ("national", "central", "local"):
+        raise UsageError(f"scope must be national, central or local, got {scope!r}")
+    return path, scope, check_lang(lang)
+
+
+def source_note(meta: dict) -> str:
+    """One line naming the data's origin (publisher and file)."""
+    if meta.get("dataset") == "real":
+        from .reference import NATIONAL_SOURCE
+        return f"{NATIONAL_SOURCE}; source_url per row in {Path(meta['file']).name}"
+    return f"user file {meta.get('file')}"
+
+
+def goal_table(goals: dict) -> pd.DataFrame:
+    """The accuracy-goal figures of several metrics, one row per metric and month."""
+    rows = []
+    for metric, g in goals.items():
+        for m in g["per_month"]:
+            paired = "; ".join(f"{k}: {v['default_mape_pct']:.2f} vs {v['method_mape_pct']:.2f} (n={v['n']})"
+                               for k, v in m["paired"].items())
+            rows.append({"metric": metric, "month": m["month"], "n_default": m["n_default"],
+                         "default_mape_pct": m["default_mape_pct"], "best_simple": m["best_simple"],
+                         "best_simple_mape_pct": m["best_simple_mape_pct"], "met": m["met"],
+                         "paired (default vs method)": paired, "paired_met": m["paired_met"],
+                         "pooled_coverage80_pct": g["pooled_coverage80_pct"],
+                         "pooled_coverage95_pct": g["pooled_coverage95_pct"]})
+    return pd.DataFrame(rows)
+
+
+def plot_mape_by_month(record: pd.DataFrame, *, ax=None, title: str = "", lang: str = "zh"):
+    """MAPE (%) of each method by forecast month (log scale; run-rate is far off)."""
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(6, 3.6))[1]
+    summary = summarise(record)
+    for method, g in summary.groupby("method", sort=False):
+        ax.plot(g["month"], g["mape_pct"], "o-" if method == DEFAULT_METHOD else ".--",
+                lw=2.4 if method == DEFAULT_METHOD else 1, label=method)
+    ax.set_yscale("log")
+    ax.set_xlabel("预测所在月份" if lang == "zh" else "forecast month")
+    ax.set_ylabel("MAPE (%)")
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_coverage(pooled_rows: pd.DataFrame, *, ax=None, lang: str = "zh"):
+    """Pooled 80% and 95% interval coverage per method (and metric), with the nominal lines."""
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(8, 3.6))[1]
+    labels = [f"{r.get('metric', '')} {r['method']}".strip() for _, r in pooled_rows.iterrows()]
+    x = np.arange(len(labels))
+    ax.bar(x - 0.2, pooled_rows["coverage80_pct"], 0.4, label="80%")
+    ax.bar(x + 0.2, pooled_rows["coverage95_pct"], 0.4, label="95%")
+    for level in (80, 95):
+        ax.axhline(level, ls="--", color="grey", lw=1)
+    ax.set_xticks(x)
+    ax.set_xticklabels(labels, rotation=35, ha="right", fontsize=7)
+    ax.set_ylabel("覆盖率 (%)" if lang == "zh" else "coverage (%)")
+    ax.legend(fontsize=8)
+    return ax
+
+
 __all__ = ["load_release_csv", "availability", "run_backtest", "summarise", "pooled",
            "accuracy_goal", "parse_years", "BASE_METHODS", "DEFAULT_METHOD"]

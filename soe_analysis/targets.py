@@ -23,6 +23,7 @@ from .forecast import (YtdSeries, cut, simulate_full_year, simulate_ratio,
                        stock_series_from_panel, summarise_draws, ytd_series_from_panel)
 from .panel import as_of as cut_as_of
 from .periods import month_str, parse_month
+from .metrics import round_half_up
 from .schema import LINE_BY_NAME
 
 TARGETS_FILE = config.RAW_DIR / "targets_2023.csv"
@@ -194,7 +195,8 @@ def _evaluate_one(panel, t, period, target_year, n_sims, seed):
     as_of = (period.year, period.month)
     direction = t["direction"]
     base = {"target": t["target_id"], "name_zh": t["name_zh"], "name_en": t["name_en"],
-            "kind": t["kind"], "unit": t["unit"], "target_value": float(t["value"])}
+            "kind": t["kind"], "flow_stock": t["flow_stock"], "unit": t["unit"],
+            "target_value": float(t["value"])}
     if t["kind"] == "ratio":
         num, den = _series(panel, t["line"], ents), _series(panel, t["denominator"], ents)
         sim = simulate_ratio(num, den, as_of, target_year, n_sims=n_sims, seed=seed)
@@ -282,3 +284,118 @@ def _finish(base, summary, extra, sim, reached) -> dict:
     if reached:
         row["p_reach"] = 1.0
     return row
+
+
+# --------------------------------------------------------------------------------------------
+# Notebook helpers: parameters, paths, tables and charts
+# --------------------------------------------------------------------------------------------
+def check_forecast_params(as_of, target_year, n_sims, seed, lang, panel=None):
+    """Validate notebook 04's parameters; returns (period, target_year, n_sims, seed, lang)."""
+    from .params import check_as_of, check_lang
+
+    period = check_as_of(as_of, panel)
+    try:
+        target_year, n_sims, seed = int(target_year), int(n_sims), int(seed)
+    except (TypeError, ValueError):
+        raise UsageError(f"target_year, n_sims and seed must be integers, got {target_year!r}, "
+                         f"{n_sims!r}, {seed!r}") from None
+    if period.year not in (target_year, target_year - 1):
+        raise UsageError(f"as_of {month_str(period)} must be in {target_year} or {target_year - 1}")
+    if not 10 <= n_sims <= 1_000_000:
+        raise UsageError(f"n_sims must be between 10 and 1,000,000, got {n_sims}")
+    return period, target_year, n_sims, seed, check_lang(lang)
+
+
+def target_path(panel: pd.DataFrame, target_row, as_of, target_year: int) -> pd.Series:
+    """The target year's observed path up to ``as_of``: YTD (flow) or level (stock), by month."""
+    period = parse_month(as_of)
+    visible = cut_as_of(panel, period)
+    line = target_row["line"]
+    series = _series(visible, line, _enterprises(target_row))
+    if target_row["kind"] != "level" or target_year not in series.levels.index:
+        return pd.Series(dtype=float)
+    if series.kind == "stock":
+        return series.meta["stock_levels"].loc[target_year].dropna()
+    return series.levels.loc[target_year].dropna()
+
+
+def status_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The target table for display: rounded figures, status as text, colour per row."""
+    name = "name_zh" if lang == "zh" else "name_en"
+    cols = ["target_value", "point", "lo80", "hi80", "lo95", "hi95", "required_monthly", "past_monthly"]
+    out = table[[name, "unit", *cols, "p_reach", "status"]].copy()
+    for c in cols:
+        out[c] = out[c].map(lambda v: np.nan if pd.isna(v) else round_half_up(v, 2))
+    out["p_reach"] = out["p_reach"].map(lambda v: np.nan if pd.isna(v) else round_half_up(v * 100, 1))
+    out["status"] = out["status"].map(STATUS_LABELS[lang])
+    heads = {"zh": ["目标", "单位", "目标值", "预测", "80%下限", "80%上限", "95%下限", "95%上限",
+                    "所需月均", "往年同期月均", "达成概率(%)", "状态"],
+             "en": ["target", "unit", "target", "forecast", "lo 80%", "hi 80%", "lo 95%", "hi 95%",
+                    "required / month", "past / month", "P(reach) %", "status"]}[lang]
+    out.columns = heads
+    return out
+
+
+def style_status(display: pd.DataFrame, statuses, lang: str = "zh"):
+    """A pandas Styler colouring the status cell of each row (traffic lights)."""
+    colours = [STATUS_COLOURS.get(s, "#bdbdbd") for s in statuses]
+    col = display.columns[-1]
+
+    def paint(column):
+        if column.name != col:
+            return [""] * len(column)
+        return [f"background-color:{c};color:black;font-weight:bold" for c in colours]
+
+    return display.style.apply(paint).format(precision=2, na_rep="–")
+
+
+def plot_fan(row: dict, draws, path: pd.Series | None = None, *, target_year: int = 2023,
+             lang: str = "zh", ax=None):
+    """Fan chart of one target: observed path, cone to the December 50/80/95% ranges, target line."""
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(6, 3.6))[1]
+    d = np.asarray(draws, float)
+    d = d[np.isfinite(d)]
+    origin_year, origin_month = (int(x) for x in row["origin"].split("-"))
+    if origin_year < target_year:  # the whole target year is ahead: a flow starts at 0
+        x0 = 0
+        y0 = float(row["ytd"]) if row.get("flow_stock") == "stock" else 0.0
+    else:
+        x0, y0 = origin_month, float(path.iloc[-1]) if path is not None and len(path) else np.nan
+    if row["kind"] == "level" and path is not None and len(path):
+        ax.plot(path.index, path.to_numpy(), "o-", color="#2b3a4d", label="实际" if lang == "zh" else "actual")
+    if len(d):
+        q = np.quantile(d, [0.025, 0.1, 0.5, 0.9, 0.975])
+        if row["kind"] == "level" and np.isfinite(y0):
+            for lo, hi, alpha in ((q[0], q[4], 0.18), (q[1], q[3], 0.35)):
+                ax.fill([x0, 12, 12], [y0, lo, hi], color="#4c72b0", alpha=alpha, lw=0)
+            ax.plot([x0, 12], [y0, q[2]], "--", color="#4c72b0", label="预测中位数" if lang == "zh" else "median forecast")
+        else:
+            ax.errorbar([12], [q[2]], yerr=[[q[2] - q[0]], [q[4] - q[2]]], fmt="o", color="#4c72b0",
+                        capsize=4, label="预测 (95%)" if lang == "zh" else "forecast (95%)")
+            ax.errorbar([12], [q[2]], yerr=[[q[2] - q[1]], [q[3] - q[2]]], fmt="none", color="#4c72b0", lw=4)
+    ax.axhline(row["target_value"], color="#d73027", lw=1.2, label="目标" if lang == "zh" else "target")
+    ax.set_xlim(-0.3, 12.5)
+    ax.set_xticks(range(0, 13, 3))
+    ax.set_xlabel(f"{target_year}年 月份" if lang == "zh" else f"month of {target_year}")
+    title = row["name_zh"] if lang == "zh" else row["name_en"]
+    ax.set_title(f"{title} ({row['unit']})  P={row['p_reach'] * 100:.0f}%" if np.isfinite(row["p_reach"]) else title)
+    ax.legend(fontsize=7, loc="upper left")
+    return ax
+
+
+def plot_required(table: pd.DataFrame, *, lang: str = "zh", ax=None):
+    """Required average per remaining month against what those months delivered in past years."""
+    import matplotlib.pyplot as plt
+
+    t = table[np.isfinite(table["required_monthly"])]
+    ax = ax or plt.subplots(figsize=(7, 3.6))[1]
+    x = np.arange(len(t))
+    ax.bar(x - 0.2, t["required_monthly"], 0.4, label="所需月均" if lang == "zh" else "required / month", color="#d73027")
+    ax.bar(x + 0.2, t["past_monthly"], 0.4, label="往年同期月均" if lang == "zh" else "past years / month", color="#4c72b0")
+    ax.set_xticks(x)
+    ax.set_xticklabels(t["name_zh" if lang == "zh" else "name_en"], rotation=20)
+    ax.set_ylabel("亿元 / 月" if lang == "zh" else "亿元 per month")
+    ax.legend(fontsize=8)
+    return ax
