@@ -19,20 +19,15 @@ def run(args) -> int:
     from ..panel import dataset_label, load_panel
     from ..params import check_lang
 
-<<<<<<< HEAD
     from ..periods import parse_month
 
-    as_of = parse_month(args.as_of)  # a usage error before any data is read
-    panel = load_panel(args.panel)
-    figures = rounded(headline(panel, as_of))
-=======
+    as_of = parse_month(args.as_of)  # usage errors before any data is read
     lang = check_lang(args.lang)
     panel = load_panel(args.panel)
-    raw = headline(panel, args.as_of)
+    raw = headline(panel, as_of)
     paragraph = headline_paragraph(raw, lang)  # worded from unrounded figures, rounded once
     figures = rounded(raw)
     figures["narrative"] = paragraph
->>>>>>> overview
     figures["dataset"] = dataset_label(panel)
     figures["units"] = {"amounts": "亿元", "rates": "percent", "flows": "year-to-date"}
     if args.json:
