@@ -1,0 +1,335 @@
+"""Pseudo-real-time backtest of the full-year forecast methods, on any YTD release CSV.
+
+The input layout is that of the shipped national SOE releases
+(``data/raw/reference/mof_soe_monthly_2013_2021.csv``): columns ``year``, ``month_end`` (N of
+1–N月; 2 is the combined Jan–Feb release, so month 1 never exists), ``scope``, value columns
+(YTD, e.g. ``revenue_yi``), optionally ``<stem>_yoy_pct`` (published like-for-like YTD growth),
+``precision`` and ``source_url``.
+
+How the data's quirks are handled (never by inventing values):
+
+- missing months are missing: a method needing a month that a year lacks is skipped for that
+  (year, month), so each (method, month) reports its own ``n``;
+- ``yoy_only`` rows carry no level: they are origins only for ``same_period`` (previous
+  full year × published growth), and never outcomes;
+- rounded/approximate/mixed levels (``precision`` ≠ exact) are used as published, as inputs and
+  as outcomes; at most ±0.05% of the value, far below forecast errors (the rows are listed in
+  :func:`load_release_csv`'s ``meta["inexact"]``).
+
+For each year with a published full-year value and each month 1–11 with data, every method
+forecasts the full year from data up to that month only (:func:`soe_analysis.forecast.cut`);
+interval calibration and the default's skill weights use only earlier years.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import config
+from .errors import DataError, UsageError
+from .forecast import (BASE_METHODS, DEFAULT_METHOD, METHODS, MONTHS, YtdSeries, empty_table,
+                       pseudo_real_time, stock_series_from_levels)
+
+REQUIRED_COLUMNS = ("year", "month_end", "scope")
+
+
+def parse_years(text: str | None) -> tuple[int, int] | None:
+    """``2014-2021`` → (2014, 2021); ``2019`` → (2019, 2019); None stays None."""
+    if text is None or str(text).strip() == "":
+        return None
+    parts = str(text).replace("–", "-").split("-")
+    try:
+        first, last = (int(parts[0]), int(parts[-1])) if len(parts) <= 2 else (None, None)
+    except ValueError:
+        first = last = None
+    if first is None or first > last:
+        raise UsageError(f"--years must be FIRST-LAST (e.g. 2014-2021), got {text!r}")
+    return first, last
+
+
+def load_release_csv(path: str | Path | None = None, metric: str = "revenue_yi", *,
+                     scope: str = "national", kind: str = "flow") -> YtdSeries:
+    """Read one metric of one scope from a release CSV into a year × month table.
+
+    The shipped Ministry of Finance file is labelled ``real`` (``meta["dataset"]``) with its
+    per-row ``source_url``; any other file is labelled ``user``.
+    Raises DataError (file, row, column) for a missing column, a non-numeric value, a month
+    outside 1–12 or a duplicated (year, month_end, scope) row.
+    """
+    path = Path(path) if path else config.NATIONAL_SOE_FILE
+    if not path.exists():
+        raise DataError("file not found", file=str(path))
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"not a readable CSV ({type(exc).__name__})", file=str(path)) from None
+    for col in (*REQUIRED_COLUMNS, metric):
+        if col not in raw.columns:
+            raise DataError("column missing", file=str(path), column=col)
+    if kind not in ("flow", "stock"):
+        raise UsageError(f"kind must be flow or stock, got {kind!r}")
+    yoy_col = metric[:-3] + "_yoy_pct" if metric.endswith("_yi") else None
+    if yoy_col not in raw.columns:
+        yoy_col = None
+    rows = raw[raw["scope"].str.strip() == scope]
+    if rows.empty:
+        scopes = sorted(set(raw["scope"].str.strip()) - {""})
+        raise DataError(f"no rows with scope {scope!r} (scopes: {', '.join(scopes)})",
+                        file=str(path), column="scope")
+
+    def number(value: str, line: int, column: str) -> float:
+        text = value.strip().replace(",", "")
+        if text == "":
+            return float("nan")
+        try:
+            return float(text)
+        except ValueError:
+            raise DataError(f"not a number: {value!r}", file=str(path), row=line,
+                            column=column) from None
+
+    records = []
+    for idx, r in rows.iterrows():
+        line = int(idx) + 2  # 1-based, header is line 1
+        year, month = number(r["year"], line, "year"), number(r["month_end"], line, "month_end")
+        if not (np.isfinite(year) and np.isfinite(month)) or month != int(month) or not 1 <= month <= 12:
+            raise DataError(f"month_end must be 1–12, got {r['month_end']!r}", file=str(path),
+                            row=line, column="month_end")
+        records.append({
+            "line": line, "year": int(year), "month": int(month),
+            "value": number(r[metric], line, metric),
+            "yoy": number(r[yoy_col], line, yoy_col) if yoy_col else float("nan"),
+            "precision": r.get("precision", "").strip() or "exact",
+            "source_url": r.get("source_url", "").strip(),
+        })
+    df = pd.DataFrame(records)
+    dup = df[df.duplicated(["year", "month"], keep="first")]
+    if len(dup):
+        first = dup.iloc[0]
+        raise DataError(f"duplicate row for {first['year']}-{first['month']:02d} scope {scope}",
+                        file=str(path), row=int(first["line"]), column="month_end")
+    levels = empty_table(df["year"])
+    yoy = empty_table(df["year"])
+    for r in df.itertuples():
+        levels.at[r.year, r.month] = r.value
+        yoy.at[r.year, r.month] = r.yoy
+    # a level outranks a yoy-only row; yoy is only an input of same_period
+    shipped = path.resolve() == config.NATIONAL_SOE_FILE.resolve()
+    inexact = df[(df["precision"] != "exact") & df["value"].notna()]
+    meta = {
+        "dataset": "real" if shipped else "user",
+        "file": str(path),
+        "metric": metric,
+        "scope": scope,
+        "source_urls": {f"{r.year}-{r.month:02d}": r.source_url for r in df.itertuples() if r.source_url},
+        "inexact": [f"{r.year}-{r.month:02d} ({r.precision})" for r in inexact.itertuples()],
+    }
+    if kind == "stock":
+        series = stock_series_from_levels(levels, name=metric, unit="亿元", meta=meta)
+        return series
+    return YtdSeries(levels, yoy if yoy.notna().any().any() else None, "flow", None,
+                     name=metric, unit="亿元" if metric.endswith("_yi") else "", meta=meta)
+
+
+def availability(series: YtdSeries) -> pd.DataFrame:
+    """Which months have a level (``L``), only a published growth (``g``) or nothing (``.``)."""
+    lv = series.levels.notna()
+    gy = series.yoy.reindex_like(series.levels).notna() if series.yoy is not None else lv & False
+    out = pd.DataFrame(np.where(lv, "L", np.where(gy, "g", ".")), index=series.levels.index,
+                       columns=MONTHS)
+    return out
+
+
+def run_backtest(series: YtdSeries, *, years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Every (year, month, method) forecast with its outcome, in pseudo-real time.
+
+    ``years`` restricts the *evaluated* years; earlier years in the file remain history, as
+    they would have been for an analyst at the time.
+    """
+    record = pseudo_real_time(series)
+    record = record[np.isfinite(record["actual"])]
+    if years:
+        record = record[(record["year"] >= years[0]) & (record["year"] <= years[1])]
+    record = record.copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if series.kind == "stock":
+            actual = series.base.reindex(record["year"]).to_numpy() * np.exp(record["actual"].to_numpy())
+            point = series.base.reindex(record["year"]).to_numpy() * np.exp(record["point"].to_numpy())
+            for c in ("lo80", "hi80", "lo95", "hi95"):
+                record[c] = series.base.reindex(record["year"]).to_numpy() * np.exp(record[c].to_numpy())
+            record["actual_level"], record["point_level"] = actual, point
+        else:
+            record["actual_level"], record["point_level"] = record["actual"], record["point"]
+        record["ape_pct"] = (record["point_level"] - record["actual_level"]).abs() / record["actual_level"].abs() * 100
+        record["pe_pct"] = (record["point_level"] - record["actual_level"]) / record["actual_level"].abs() * 100
+        for tag in (80, 95):
+            ok = np.isfinite(record[f"lo{tag}"]) & np.isfinite(record[f"hi{tag}"])
+            inside = (record["actual_level"] >= record[f"lo{tag}"]) & (record["actual_level"] <= record[f"hi{tag}"])
+            record[f"in{tag}"] = inside.where(ok)
+    return record.reset_index(drop=True)
+
+
+def summarise(record: pd.DataFrame) -> pd.DataFrame:
+    """Per method and month: n, MAPE, bias (mean signed % error), interval coverage.
+
+    ``n`` counts forecasts with a point; ``n_interval`` those that also had an interval (enough
+    past errors to calibrate); coverage is over the latter, NaN when there are none.
+    """
+    rows = []
+    valid = record[np.isfinite(record["point_level"])]
+    for (method, month), g in valid.groupby(["method", "month"]):
+        rows.append(_stats(g, method, int(month)))
+    out = pd.DataFrame(rows, columns=["method", "month", "n", "mape_pct", "bias_pct",
+                                      "coverage80_pct", "coverage95_pct", "n_interval", "years"])
+    order = {m: i for i, m in enumerate(METHODS)}
+    return out.sort_values(["month", "method"], key=lambda s: s.map(order) if s.name == "method" else s).reset_index(drop=True)
+
+
+def pooled(record: pd.DataFrame, months=range(1, 12)) -> pd.DataFrame:
+    """The same statistics pooled over ``months``, one row per method."""
+    valid = record[np.isfinite(record["point_level"]) & record["month"].isin(list(months))]
+    rows = [_stats(g, method, None) for method, g in valid.groupby("method")]
+    out = pd.DataFrame(rows).drop(columns=["month"])
+    return out.set_index("method").reindex([m for m in METHODS if m in set(out["method"])]).reset_index()
+
+
+def _stats(g: pd.DataFrame, method: str, month) -> dict:
+    cov = {tag: g[f"in{tag}"].dropna() for tag in (80, 95)}
+    return {
+        "method": method, "month": month, "n": int(len(g)),
+        "mape_pct": float(g["ape_pct"].mean()), "bias_pct": float(g["pe_pct"].mean()),
+        "coverage80_pct": float(cov[80].mean() * 100) if len(cov[80]) else float("nan"),
+        "coverage95_pct": float(cov[95].mean() * 100) if len(cov[95]) else float("nan"),
+        "n_interval": int(len(cov[80])),
+        "years": sorted(int(y) for y in g["year"].unique()),
+    }
+
+
+def accuracy_goal(record: pd.DataFrame, months=(9, 10, 11)) -> dict:
+    """The project's accuracy goal, measured: default MAPE vs the best simple method per month.
+
+    Goal: at each of ``months`` the default's MAPE ≤ min(run-rate, seasonal share, same period),
+    lower on average; methods cover different years (each skips years lacking its inputs), so
+    ``paired`` also compares the default with each method on the years both forecast; pooled 80% coverage in [70, 90], 95% coverage in [85, 100].
+    """
+    simple = ("run_rate", "seasonal_share", "same_period")
+    summary = summarise(record)
+    per_month = []
+    for m in months:
+        s = summary[summary["month"] == m].set_index("method")
+        best = s.loc[[k for k in simple if k in s.index], "mape_pct"]
+        default = float(s.at[DEFAULT_METHOD, "mape_pct"]) if DEFAULT_METHOD in s.index else float("nan")
+        paired = {}
+        r = record[(record["month"] == m) & np.isfinite(record["point_level"])]
+        wide = r.pivot_table(index="year", columns="method", values="ape_pct", aggfunc="first")
+        for k in simple:
+            if k in wide and DEFAULT_METHOD in wide:
+                both = wide[[DEFAULT_METHOD, k]].dropna()
+                if len(both):
+                    paired[k] = {"n": int(len(both)), "default_mape_pct": float(both[DEFAULT_METHOD].mean()),
+                                 "method_mape_pct": float(both[k].mean())}
+        per_month.append({
+            "month": m, "default_mape_pct": default, "paired": paired,
+            "paired_met": bool(paired) and all(v["default_mape_pct"] <= v["method_mape_pct"] + 1e-12
+                                               for v in paired.values()),
+            "best_simple": best.idxmin() if best.notna().any() else None,
+            "best_simple_mape_pct": float(best.min()) if best.notna().any() else float("nan"),
+            "n_default": int(s.at[DEFAULT_METHOD, "n"]) if DEFAULT_METHOD in s.index else 0,
+            "met": bool(default <= best.min() + 1e-12) if best.notna().any() and np.isfinite(default) else False,
+        })
+    pm = pd.DataFrame(per_month)
+    pool_all = pooled(record).set_index("method")
+    d = pool_all.loc[DEFAULT_METHOD] if DEFAULT_METHOD in pool_all.index else None
+    cov80 = float(d["coverage80_pct"]) if d is not None else float("nan")
+    cov95 = float(d["coverage95_pct"]) if d is not None else float("nan")
+    mean_default = float(pm["default_mape_pct"].mean())
+    mean_best = float(pm["best_simple_mape_pct"].mean())
+    return {
+        "per_month": per_month,
+        "mean_default_mape_pct": mean_default,
+        "mean_best_simple_mape_pct": mean_best,
+        "each_month_met": bool(pm["met"].all()),
+        "mean_lower": bool(mean_default < mean_best),
+        "pooled_coverage80_pct": cov80,
+        "pooled_coverage95_pct": cov95,
+        "pooled_n_interval": int(d["n_interval"]) if d is not None else 0,
+        "coverage80_met": bool(70 <= cov80 <= 90),
+        "coverage95_met": bool(85 <= cov95 <= 100),
+    }
+
+
+def check_backtest_params(data, scope, lang):
+    """Validate notebook 05's parameters: (path or None for the shipped file, scope, lang)."""
+    from .params import check_lang
+
+    path = Path(str(data)) if data not in (None, "") else None
+    if path is not None and not path.exists():
+        raise UsageError(f"data file not found: {path}")
+    if scope not in ("national", "central", "local"):
+        raise UsageError(f"scope must be national, central or local, got {scope!r}")
+    return path, scope, check_lang(lang)
+
+
+def source_note(meta: dict) -> str:
+    """One line naming the data's origin (publisher and file)."""
+    if meta.get("dataset") == "real":
+        from .reference import NATIONAL_SOURCE
+        return f"{NATIONAL_SOURCE}; source_url per row in {Path(meta['file']).name}"
+    return f"user file {meta.get('file')}"
+
+
+def goal_table(goals: dict) -> pd.DataFrame:
+    """The accuracy-goal figures of several metrics, one row per metric and month."""
+    rows = []
+    for metric, g in goals.items():
+        for m in g["per_month"]:
+            paired = "; ".join(f"{k}: {v['default_mape_pct']:.2f} vs {v['method_mape_pct']:.2f} (n={v['n']})"
+                               for k, v in m["paired"].items())
+            rows.append({"metric": metric, "month": m["month"], "n_default": m["n_default"],
+                         "default_mape_pct": m["default_mape_pct"], "best_simple": m["best_simple"],
+                         "best_simple_mape_pct": m["best_simple_mape_pct"], "met": m["met"],
+                         "paired (default vs method)": paired, "paired_met": m["paired_met"],
+                         "pooled_coverage80_pct": g["pooled_coverage80_pct"],
+                         "pooled_coverage95_pct": g["pooled_coverage95_pct"]})
+    return pd.DataFrame(rows)
+
+
+def plot_mape_by_month(record: pd.DataFrame, *, ax=None, title: str = "", lang: str = "zh"):
+    """MAPE (%) of each method by forecast month (log scale; run-rate is far off)."""
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(6, 3.6))[1]
+    summary = summarise(record)
+    for method, g in summary.groupby("method", sort=False):
+        ax.plot(g["month"], g["mape_pct"], "o-" if method == DEFAULT_METHOD else ".--",
+                lw=2.4 if method == DEFAULT_METHOD else 1, label=method)
+    ax.set_yscale("log")
+    ax.set_xlabel("预测所在月份" if lang == "zh" else "forecast month")
+    ax.set_ylabel("MAPE (%)")
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_coverage(pooled_rows: pd.DataFrame, *, ax=None, lang: str = "zh"):
+    """Pooled 80% and 95% interval coverage per method (and metric), with the nominal lines."""
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(8, 3.6))[1]
+    labels = [f"{r.get('metric', '')} {r['method']}".strip() for _, r in pooled_rows.iterrows()]
+    x = np.arange(len(labels))
+    ax.bar(x - 0.2, pooled_rows["coverage80_pct"], 0.4, label="80%")
+    ax.bar(x + 0.2, pooled_rows["coverage95_pct"], 0.4, label="95%")
+    for level in (80, 95):
+        ax.axhline(level, ls="--", color="grey", lw=1)
+    ax.set_xticks(x)
+    ax.set_xticklabels(labels, rotation=35, ha="right", fontsize=7)
+    ax.set_ylabel("覆盖率 (%)" if lang == "zh" else "coverage (%)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+__all__ = ["load_release_csv", "availability", "run_backtest", "summarise", "pooled",
+           "accuracy_goal", "parse_years", "BASE_METHODS", "DEFAULT_METHOD"]

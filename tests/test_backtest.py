@@ -1,0 +1,94 @@
+"""The pseudo-real-time backtest on release CSVs (small files by hand, and the shipped one)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from soe_analysis import backtest as bt
+from soe_analysis.errors import DataError
+from tests.nbrun import run_notebook
+
+HEADER = "year,month_end,scope,revenue_yi,revenue_yoy_pct,precision,source_url\n"
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "release.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def small_file(tmp_path):
+    # shares at month 6 are 0.5 every year; growth 10% a year; 2017 lacks month 6 and has a
+    # yoy-only row at month 9; 2018 lacks December (no outcome)
+    rows = ["2014,6,national,50,,exact,u", "2014,12,national,100,,exact,u",
+            "2015,6,national,55,10,exact,u", "2015,12,national,110,10,exact,u",
+            "2016,6,national,60.5,10,exact,u", "2016,12,national,121,10,exact,u",
+            "2017,9,national,,10,yoy_only,u", "2017,12,national,133.1,10,rounded,u",
+            "2018,6,national,73.205,10,exact,u"]
+    return write(tmp_path, "\n".join(rows) + "\n")
+
+
+def test_backtest_by_hand(tmp_path):
+    s = bt.load_release_csv(small_file(tmp_path), "revenue_yi")
+    assert s.meta["dataset"] == "user"
+    record = bt.run_backtest(s)
+    share = record[(record["method"] == "seasonal_share")].set_index(["year", "month"])
+    # 2015 from June: 55 / mean(0.5) = 110, exactly the outcome
+    assert share.at[(2015, 6), "point"] == pytest.approx(110)
+    # 2017 has no June level: seasonal share skipped; same_period uses the yoy-only row:
+    # FY2016 121 × 1.10 = 133.1
+    assert (2017, 6) not in share.index
+    sp = record[record["method"] == "same_period"].set_index(["year", "month"])
+    assert sp.at[(2017, 9), "point"] == pytest.approx(133.1)
+    assert 2018 not in set(record["year"])  # no December 2018: never an outcome
+    summary = bt.summarise(record)
+    row = summary[(summary["method"] == "seasonal_share") & (summary["month"] == 6)].iloc[0]
+    assert row["n"] == 2 and row["mape_pct"] == pytest.approx(0.0)  # 2015 and 2016
+
+
+def test_backtest_never_uses_later_data(tmp_path):
+    s = bt.load_release_csv(small_file(tmp_path), "revenue_yi")
+    clean = bt.run_backtest(s)
+    s.levels.loc[2016, 12] = 1e9  # an absurd 2016 outcome: forecasts made in 2016 must not move
+    dirty = bt.run_backtest(s)
+    c = clean[clean["year"] <= 2016].set_index(["year", "month", "method"])["point"]
+    d = dirty[dirty["year"] <= 2016].set_index(["year", "month", "method"])["point"]
+    assert np.allclose(c.to_numpy(), d.reindex(c.index).to_numpy(), equal_nan=True)
+
+
+def test_bad_file_names_row_and_column(tmp_path):
+    path = write(tmp_path, "2014,6,national,50,,exact,u\n2014,13,national,1,,exact,u\n")
+    with pytest.raises(DataError, match=r"row 3, column month_end"):
+        bt.load_release_csv(path, "revenue_yi")
+    path = write(tmp_path, "2014,6,national,fifty,,exact,u\n")
+    with pytest.raises(DataError, match=r"row 2, column revenue_yi"):
+        bt.load_release_csv(path, "revenue_yi")
+
+
+def test_shipped_national_is_real_and_cli_json():
+    s = bt.load_release_csv(None, "profit_yi")
+    assert s.meta["dataset"] == "real" and s.meta["source_urls"]["2021-12"].startswith("http")
+    out = subprocess.run([sys.executable, "-m", "soe_analysis", "backtest", "--metric", "revenue_yi",
+                          "--years", "2016-2021", "--json"], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["default_method"] == "skill_weighted" and data["dataset"] == "real"
+    assert {"method", "month", "n", "mape_pct", "coverage80_pct", "coverage95_pct"} <= set(data["rows"][0])
+    assert min(data["years_evaluated"]) >= 2016
+    # 2016–2021 with a January-to-October pair: every year; revenue Oct levels exist 2016–2021
+    oct_default = [r for r in data["rows"] if r["method"] == "skill_weighted" and r["month"] == 10][0]
+    assert oct_default["n"] == 6
+
+
+@pytest.mark.notebook
+def test_notebook_05(tmp_path):
+    figures = run_notebook("05_method_backtest.ipynb", tmp_path)
+    assert 0 < figures["revenue_default_mape_m9_11_pct"] < 5
+    assert 0 <= figures["profit_coverage95_pct"] <= 100
