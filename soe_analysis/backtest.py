@@ -16,6 +16,9 @@ How the data's quirks are handled (never by inventing values):
   as outcomes; at most ±0.05% of the value, far below forecast errors (the rows are listed in
   :func:`load_release_csv`'s ``meta["inexact"]``).
 
+The file is read by :func:`soe_analysis.reference.load_national_soe`, the one reader of this
+layout (row-level checks; shipped file ``real``, any other ``user``).
+
 For each year with a published full-year value and each month 1–11 with data, every method
 forecasts the full year from data up to that month only (:func:`soe_analysis.forecast.cut`);
 interval calibration and the default's skill weights use only earlier years.
@@ -33,9 +36,6 @@ from .errors import DataError, UsageError
 from .forecast import (BASE_METHODS, DEFAULT_METHOD, METHODS, MONTHS, YtdSeries, empty_table,
                        pseudo_real_time, stock_series_from_levels)
 
-REQUIRED_COLUMNS = ("year", "month_end", "scope")
-
-
 def parse_years(text: str | None) -> tuple[int, int] | None:
     """``2014-2021`` → (2014, 2021); ``2019`` → (2019, 2019); None stays None."""
     if text is None or str(text).strip() == "":
@@ -52,85 +52,51 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
 
 def load_release_csv(path: str | Path | None = None, metric: str = "revenue_yi", *,
                      scope: str = "national", kind: str = "flow") -> YtdSeries:
-    """Read one metric of one scope from a release CSV into a year × month table.
+    """One metric of one scope of a release file, as a year × month table.
 
-    The shipped Ministry of Finance file is labelled ``real`` (``meta["dataset"]``) with its
-    per-row ``source_url``; any other file is labelled ``user``.
-    Raises DataError (file, row, column) for a missing column, a non-numeric value, a month
-    outside 1–12 or a duplicated (year, month_end, scope) row.
+    The file is read and checked, row by row, by the one reader of this layout,
+    :func:`soe_analysis.reference.load_national_soe` (errors name file, row and column); the
+    shipped Ministry of Finance file is labelled ``real`` (``meta["dataset"]``) with its per-row
+    ``source_url``, any other file ``user``. ``metric`` is a value column of the file (``*_yi``
+    in 亿元, or ``*_pct``); for ``<stem>_yi`` a ``<stem>_yoy_pct`` column, when present, feeds the
+    methods that use the published like-for-like growth.
     """
-    path = Path(path) if path else config.NATIONAL_SOE_FILE
-    if not path.exists():
-        raise DataError("file not found", file=str(path))
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"not a readable CSV ({type(exc).__name__})", file=str(path)) from None
-    for col in (*REQUIRED_COLUMNS, metric):
-        if col not in raw.columns:
-            raise DataError("column missing", file=str(path), column=col)
+    from .reference import is_numeric_column, load_national_soe
+
     if kind not in ("flow", "stock"):
         raise UsageError(f"kind must be flow or stock, got {kind!r}")
+    path = Path(path) if path else config.NATIONAL_SOE_FILE
+    rows = load_national_soe(path, scope=scope)
+    if metric not in rows.columns:
+        raise DataError("column missing", file=str(path), column=metric)
+    if not is_numeric_column(metric):
+        raise UsageError(f"--metric must be a value column (*_yi or *_pct), got {metric!r}")
     yoy_col = metric[:-3] + "_yoy_pct" if metric.endswith("_yi") else None
-    if yoy_col not in raw.columns:
-        yoy_col = None
-    rows = raw[raw["scope"].str.strip() == scope]
-    if rows.empty:
-        scopes = sorted(set(raw["scope"].str.strip()) - {""})
-        raise DataError(f"no rows with scope {scope!r} (scopes: {', '.join(scopes)})",
-                        file=str(path), column="scope")
-
-    def number(value: str, line: int, column: str) -> float:
-        text = value.strip().replace(",", "")
-        if text == "":
-            return float("nan")
-        try:
-            return float(text)
-        except ValueError:
-            raise DataError(f"not a number: {value!r}", file=str(path), row=line,
-                            column=column) from None
-
-    records = []
-    for idx, r in rows.iterrows():
-        line = int(idx) + 2  # 1-based, header is line 1
-        year, month = number(r["year"], line, "year"), number(r["month_end"], line, "month_end")
-        if not (np.isfinite(year) and np.isfinite(month)) or month != int(month) or not 1 <= month <= 12:
-            raise DataError(f"month_end must be 1–12, got {r['month_end']!r}", file=str(path),
-                            row=line, column="month_end")
-        records.append({
-            "line": line, "year": int(year), "month": int(month),
-            "value": number(r[metric], line, metric),
-            "yoy": number(r[yoy_col], line, yoy_col) if yoy_col else float("nan"),
-            "precision": r.get("precision", "").strip() or "exact",
-            "source_url": r.get("source_url", "").strip(),
-        })
-    df = pd.DataFrame(records)
-    dup = df[df.duplicated(["year", "month"], keep="first")]
-    if len(dup):
-        first = dup.iloc[0]
-        raise DataError(f"duplicate row for {first['year']}-{first['month']:02d} scope {scope}",
-                        file=str(path), row=int(first["line"]), column="month_end")
-    levels = empty_table(df["year"])
-    yoy = empty_table(df["year"])
-    for r in df.itertuples():
-        levels.at[r.year, r.month] = r.value
-        yoy.at[r.year, r.month] = r.yoy
-    # a level outranks a yoy-only row; yoy is only an input of same_period
-    shipped = path.resolve() == config.NATIONAL_SOE_FILE.resolve()
-    inexact = df[(df["precision"] != "exact") & df["value"].notna()]
+    has_yoy = yoy_col in rows.columns
+    levels = empty_table(rows["year"])
+    yoy = empty_table(rows["year"])
+    for r in rows.itertuples(index=False):
+        levels.at[r.year, r.month_end] = getattr(r, metric)
+        if has_yoy:
+            yoy.at[r.year, r.month_end] = getattr(r, yoy_col)
+    precision = rows["precision"].fillna("exact") if "precision" in rows else pd.Series("exact", index=rows.index)
+    inexact = rows[(precision != "exact") & rows[metric].notna()]
+    urls = rows["source_url"] if "source_url" in rows else pd.Series(np.nan, index=rows.index)
+    unit = "亿元" if metric.endswith("_yi") else "%"
     meta = {
-        "dataset": "real" if shipped else "user",
+        "dataset": str(rows["dataset"].iloc[0]),
         "file": str(path),
         "metric": metric,
         "scope": scope,
-        "source_urls": {f"{r.year}-{r.month:02d}": r.source_url for r in df.itertuples() if r.source_url},
-        "inexact": [f"{r.year}-{r.month:02d} ({r.precision})" for r in inexact.itertuples()],
+        "source_urls": {f"{y}-{m:02d}": u for y, m, u in zip(rows["year"], rows["month_end"], urls)
+                        if isinstance(u, str) and u},
+        "inexact": [f"{y}-{m:02d} ({p})" for y, m, p in
+                    zip(inexact["year"], inexact["month_end"], precision[inexact.index])],
     }
     if kind == "stock":
-        series = stock_series_from_levels(levels, name=metric, unit="亿元", meta=meta)
-        return series
+        return stock_series_from_levels(levels, name=metric, unit=unit, meta=meta)
     return YtdSeries(levels, yoy if yoy.notna().any().any() else None, "flow", None,
-                     name=metric, unit="亿元" if metric.endswith("_yi") else "", meta=meta)
+                     name=metric, unit=unit, meta=meta)
 
 
 def availability(series: YtdSeries) -> pd.DataFrame:

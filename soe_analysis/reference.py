@@ -1,7 +1,8 @@
 """Real public reference series shipped in ``data/raw/reference`` (labelled real, with sources).
 
 - national SOE monthly releases (Ministry of Finance, "1–N月全国国有及国有控股企业经济运行情况"),
-  YTD figures in 亿元, 2013–2021, with gaps where nothing was published or found;
+  YTD figures in 亿元, 2013–2021, with gaps where nothing was published or found
+  (:func:`load_national_soe` reads and checks this layout, for the shipped file or any other);
 - China's Loan Prime Rate since the 2019-08-20 reform.
 """
 
@@ -19,6 +20,7 @@ LPR_SOURCE = "全国银行间同业拆借中心 贷款市场报价利率 LPR (as
 
 
 def _read(path: Path, required: set[str]) -> pd.DataFrame:
+    """A reference file as pandas reads it (used for the LPR table)."""
     if not path.exists():
         raise DataError("reference file not found", file=str(path))
     frame = pd.read_csv(path, encoding="utf-8-sig")
@@ -28,16 +30,81 @@ def _read(path: Path, required: set[str]) -> pd.DataFrame:
     return frame
 
 
-def load_national_soe(path: str | Path | None = None, scope: str | None = None) -> pd.DataFrame:
-    """The national SOE monthly YTD releases; ``dataset`` = "real", ``source`` names the publisher.
+RELEASE_KEYS = ("year", "month_end", "scope")
 
-    Columns as shipped (year, month_end, scope, revenue_yi, profit_yi, …, precision, source_url);
-    ``month_end`` 2 is the combined Jan–Feb release. Rows are never filled in: gaps stay gaps.
+
+def is_numeric_column(name: str) -> bool:
+    """Value columns of the release layout: amounts ``*_yi`` (亿元) and percentages ``*_pct``."""
+    return name.endswith("_yi") or name.endswith("_pct")
+
+
+def load_national_soe(path: str | Path | None = None, scope: str | None = None) -> pd.DataFrame:
+    """Read a file in the layout of the national SOE monthly YTD releases, checking every row.
+
+    The one reader of this layout (the backtest's ``--data FILE`` goes through it too).
+    Columns as in the file (year, month_end, scope, revenue_yi, revenue_yoy_pct, profit_yi, …,
+    precision, source_url); ``month_end`` 2 is the combined Jan–Feb release. Rows are never
+    filled in: gaps stay gaps (NaN). Added: ``source_row`` (the CSV line, header = 1),
+    ``dataset`` ("real" for the shipped Ministry of Finance file, "user" for any other file)
+    and ``source`` (the publisher, or the user file's name).
+
+    Raises
+    ------
+    DataError
+        One line naming file, row and column: missing file or key column, unreadable CSV,
+        a year that is not an integer, a ``month_end`` outside 1–12, a non-numeric value in a
+        ``*_yi`` / ``*_pct`` column (``,`` thousands separators are accepted), a duplicated
+        (year, month_end, scope), or (with ``scope``) no row of that scope.
     """
-    frame = _read(Path(path) if path else config.NATIONAL_SOE_FILE, {"year", "month_end", "scope"})
+    path = Path(path) if path else config.NATIONAL_SOE_FILE
+    if not path.exists():
+        raise DataError("file not found", file=str(path))
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"not a readable CSV ({type(exc).__name__})", file=str(path)) from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    for col in RELEASE_KEYS:
+        if col not in raw.columns:
+            raise DataError("column missing", file=str(path), column=col)
+    out = raw.apply(lambda s: s.str.strip())
+    lines = pd.Series(range(2, len(raw) + 2), index=raw.index)
+    for col in ("year", "month_end", *[c for c in raw.columns if is_numeric_column(c)]):
+        text = out[col].str.replace(",", "", regex=False)
+        values = pd.to_numeric(text.where(text != ""), errors="coerce")
+        bad = values.isna() & (text != "")
+        if col in ("year", "month_end"):
+            bad |= values.isna() | (values != values.round())
+            if col == "month_end":
+                bad |= ~values.between(1, 12)
+        if bad.any():
+            i = bad.idxmax()
+            what = {"year": "year must be an integer", "month_end": "month_end must be 1–12"}.get(
+                col, "not a number")
+            raise DataError(f"{what}, got {raw.at[i, col]!r}", file=str(path), row=int(lines[i]),
+                            column=col)
+        out[col] = values.astype(int) if col in ("year", "month_end") else values.astype(float)
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].where(out[col] != "")  # an empty text cell is missing, as read_csv has it
+    dup = out.duplicated(list(RELEASE_KEYS), keep="first")
+    if dup.any():
+        i = dup.idxmax()
+        r = out.loc[i]
+        raise DataError(f"duplicate row for {r['year']}-{r['month_end']:02d} scope {r['scope']}",
+                        file=str(path), row=int(lines[i]), column="month_end")
+    out["source_row"] = lines
+    shipped = path.resolve() == config.NATIONAL_SOE_FILE.resolve()
+    out["dataset"] = "real" if shipped else "user"
+    out["source"] = NATIONAL_SOURCE if shipped else f"user file {path.name}"
     if scope is not None:
-        frame = frame[frame["scope"] == scope]
-    return frame.assign(dataset="real", source=NATIONAL_SOURCE).reset_index(drop=True)
+        present = sorted(set(out["scope"].dropna()))
+        out = out[out["scope"] == scope]
+        if out.empty:
+            raise DataError(f"no rows with scope {scope!r} (scopes: {', '.join(present)})",
+                            file=str(path), column="scope")
+    out.attrs["file"] = str(path)
+    return out.reset_index(drop=True)
 
 
 def load_lpr(path: str | Path | None = None) -> pd.DataFrame:
