@@ -12,19 +12,27 @@ origin ``(y, m)``; see :func:`cut`, the one place data after the origin is remov
 ``seasonal_share``  ``YTD_m / mean_k(YTD_{k,m} / FY_k)`` over earlier years k with both values.
 ``same_period``     ``FY_{y-1} × YTD_{y,m} / YTD_{y-1,m}``; where the prior-year level is missing,
                     the published like-for-like YTD growth (``yoy``) is used instead.
+``recent_growth``   ``YTD_{y,m} + (FY_{y-1} − YTD_{y-1,m}) × F_y / F_{y-1}``: last year's remaining
+                    months grown at the year-on-year growth of the latest (up to 3) months' flow
+                    ``F`` (like for like from ``yoy`` where published): same-period growth without
+                    the base effects a whole-YTD growth carries.
 ``state_space``     a statsmodels local-level model (UnobservedComponents) *across years* of the
                     remaining-months quantity at month m, ``log(FY_k / YTD_{k,m})``; years
                     without the month are missing observations for the Kalman filter. It is an
                     adaptive seasonal share: recent years count more when the share drifts.
-``skill_weighted``  the default: a weighted mean of the four points, weights ∝ 1 / mean squared
-                    scaled error of each method in earlier years around month m (pseudo-real
-                    time: only years before the forecast year).
+``skill_weighted``  the default: a weighted mean of seasonal share and recent growth
+                    (:data:`DEFAULT_MEMBERS`), weights ∝ 1 / mean squared scaled error of each in
+                    earlier years (all months), shrunk towards equal weights (:func:`_skill_weights`);
+                    pseudo-real time: only years before the forecast year. Run-rate (biased by
+                    seasonality), YTD same-period growth (base effects) and the state-space model
+                    (unstable with ≤ 8 years per month; its own intervals under-cover) are not
+                    members; see docs/forecast.md for the backtest behind this choice.
 
 Two arithmetic modes. ``ratio`` (all values positive): errors are log ratios. ``additive``
 (some value ≤ 0, e.g. a loss-making year's profit, where shares are unstable near zero): the
 share and growth methods forecast the *remaining months' amount* instead (``YTD_m +`` what the
 remaining months delivered in earlier years / last year), errors are differences in the
-series' unit.
+series' unit. ``recent_growth`` has no additive form (NaN there).
 
 Intervals. For every method but ``state_space`` (which uses its Kalman predictive variance) the
 error distribution is the method's own past errors at nearby months (|j − m| ≤ 2, earlier years
@@ -51,13 +59,18 @@ from .errors import SoeError, UsageError
 from .schema import LINE_BY_NAME, ytd
 
 MONTHS = list(range(1, 13))
-BASE_METHODS = ("run_rate", "seasonal_share", "same_period", "state_space")
+BASE_METHODS = ("run_rate", "seasonal_share", "same_period", "recent_growth", "state_space")
 DEFAULT_METHOD = "skill_weighted"
 METHODS = (*BASE_METHODS, DEFAULT_METHOD)
-WINDOW = 2  # months either side pooled for calibration and skill weights
+# the default combines these (see _skill_weights); the others are reported beside it
+DEFAULT_MEMBERS = ("seasonal_share", "recent_growth")
+# where no member has a point (e.g. an origin with only a published growth): the first of these
+DEFAULT_FALLBACK = ("same_period", "run_rate")
+WINDOW = 2  # months either side pooled for interval calibration
 MIN_ERRORS = 3  # fewer past errors than this: no interval
 MAX_ITER = 200  # cap on the optimiser's iterations per state-space fit (keeps fitting cheap)
-SHRINK = 2.0  # pseudo-observations shrinking a method's nearby-month MSE to its all-month MSE
+SHRINK = 5.0  # pseudo-observations shrinking each member's past MSE to the members' pooled MSE
+RECENT_SPAN = 3  # recent_growth looks at most this many months back
 LEVELS = (0.80, 0.95)
 
 
@@ -243,6 +256,46 @@ def same_period(series: YtdSeries, year: int, month: int, mode: str) -> float:
     return float("nan")
 
 
+def recent_growth(series: YtdSeries, year: int, month: int, mode: str) -> float:
+    """Last year's remaining months × the year-on-year growth of the latest months.
+
+    ``FY = YTD_{y,m} + (FY_{y−1} − YTD_{y−1,m}) × F_y / F_{y−1}``, where ``F`` is the flow of
+    months m′+1..m (``YTD_m − YTD_m′``) and m′ is the earliest of m−3..m−1 with the inputs (a
+    quarter where the data allow, less where months are missing). Same-period growth with the
+    growth of the latest months instead of the whole YTD: a shock early in the previous year
+    (a base effect) does not carry into the remaining months. Last year's ``F`` is like for
+    like when the published growth (``yoy``) exists at m and m′ (``YTD_{y,k} / (1 + g_k)``), else
+    from last year's levels. NaN in additive mode, for a non-positive flow, or without inputs.
+    """
+    x = series.value(year, month)
+    prev_fy = series.value(year - 1, 12)
+    if mode != "ratio" or not (np.isfinite(x) and np.isfinite(prev_fy)):
+        return float("nan")
+    now = series.levels.loc[year]
+    growth = series.yoy.loc[year] if series.yoy is not None and year in series.yoy.index else None
+    before = series.levels.loc[year - 1] if year - 1 in series.levels.index else None
+
+    def last_year(k: int, like_for_like: bool) -> float:
+        if like_for_like:
+            return now[k] / (1 + growth[k] / 100) if growth is not None and np.isfinite(growth[k]) else np.nan
+        return before[k] if before is not None else np.nan
+
+    for like_for_like in (True, False):
+        prev_now = last_year(month, like_for_like)
+        if not np.isfinite(prev_now):
+            continue
+        for start in range(max(month - RECENT_SPAN, 1), month):
+            prev_start = last_year(start, like_for_like)
+            if np.isfinite(now[start]) and np.isfinite(prev_start):
+                flow, prev_flow = x - now[start], prev_now - prev_start
+                if not (flow > 0 and prev_flow > 0):
+                    return float("nan")
+                prev_x = series.value(year - 1, month)
+                remaining = prev_fy - (prev_x if np.isfinite(prev_x) else prev_now)
+                return float(x + remaining * flow / prev_flow)
+    return float("nan")
+
+
 def _state_space_fit(series: YtdSeries, year: int, month: int, mode: str):
     """Predictive mean and variance of the remaining-months quantity for ``year`` (or NaNs)."""
     x = series.value(year, month)
@@ -290,6 +343,7 @@ POINT_METHODS = {
     "run_rate": run_rate,
     "seasonal_share": seasonal_share,
     "same_period": same_period,
+    "recent_growth": recent_growth,
     "state_space": state_space,
 }
 
@@ -370,9 +424,9 @@ def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None
         points["state_space"] = state_space(seen, year, month, mode, fit=(ss_mean, ss_var))
         errors = {name: _past_errors(record, name, year, month, mode) for name in METHODS}
         errors_all = {name: _past_errors(record, name, year, month, mode, window=11)
-                      for name in BASE_METHODS}
-        # the default: inverse-MSE weights over the methods with a point here
-        weights = _skill_weights(points, errors, errors_all)
+                      for name in DEFAULT_MEMBERS}
+        # the default: shrunk inverse-MSE weights over its members (earlier years' errors only)
+        weights = _skill_weights(points, errors_all)
         if weights:
             default_point = sum(w * points[k] for k, w in weights.items())
         else:
@@ -466,29 +520,28 @@ def _combination_errors(arrays, weights: dict, year: int, month: int, mode: str)
     return err[np.isfinite(err)]
 
 
-def _skill_weights(points: dict, errors: dict, errors_all: dict) -> dict:
-    """Inverse-MSE weights of the base methods that have a point at this origin.
+def _skill_weights(points: dict, errors_all: dict) -> dict:
+    """The default's weights at one origin: inverse-MSE over the members, shrunk to equal.
 
-    A method's MSE is its mean squared scaled error at nearby months, shrunk towards its MSE
-    over all months (``SHRINK`` pseudo-observations), and towards the pooled MSE of all methods
-    when it has no track record — as good as the best method with a record, so that an early
-    run-rate record does not outweigh a method that could not run yet; with no record at all, equal weights of the methods
-    other than run-rate (run-rate only when nothing else has a point).
+    Members (:data:`DEFAULT_MEMBERS`) with a point here get ``w_k ∝ 1 / MSE_k``, where
+    ``MSE_k = (Σ e_k² + SHRINK · MSE_pool) / (n_k + SHRINK)`` over the member's scaled errors
+    ``e_k`` of *earlier years* at every month (``errors_all``) and ``MSE_pool`` is the mean
+    squared error of all members' errors pooled: with a short track record the weights stay
+    near equal (``SHRINK`` = 5 pseudo-errors), and a member without a record gets the pooled
+    MSE. No member with a point: the first of :data:`DEFAULT_FALLBACK` that has one.
     """
-    ok = [k for k, v in points.items() if k in BASE_METHODS and np.isfinite(v)]
+    ok = [k for k in DEFAULT_MEMBERS if np.isfinite(points.get(k, np.nan))]
     if not ok:
+        for k in DEFAULT_FALLBACK:
+            if np.isfinite(points.get(k, np.nan)):
+                return {k: 1.0}
         return {}
-    recorded = [k for k in BASE_METHODS if len(errors_all[k]) and k != "run_rate"]
-    if not recorded:
-        names = [k for k in ok if k != "run_rate"] or ok
-        return {k: 1.0 / len(names) for k in names}
-    # a method with no track record yet is assumed as good as the best one with a record
-    prior_pool = min(float(np.mean(errors_all[k] ** 2)) for k in recorded)
+    pooled_err = np.concatenate([errors_all[k] for k in ok])
+    pool = float(np.mean(pooled_err**2)) if len(pooled_err) else 1.0
     inv = {}
     for k in ok:
-        prior = float(np.mean(errors_all[k] ** 2)) if len(errors_all[k]) else prior_pool
-        near = errors[k]
-        mse = (float(np.sum(near**2)) + SHRINK * prior) / (len(near) + SHRINK)
+        e = errors_all[k]
+        mse = (float(np.sum(e**2)) + SHRINK * pool) / (len(e) + SHRINK)
         inv[k] = 1.0 / max(mse, 1e-12)
     total = sum(inv.values())
     return {k: v / total for k, v in inv.items()}

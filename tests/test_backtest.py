@@ -92,3 +92,20 @@ def test_notebook_05(tmp_path):
     figures = run_notebook("05_method_backtest.ipynb", tmp_path)
     assert 0 < figures["revenue_default_mape_m9_11_pct"] < 5
     assert 0 <= figures["profit_coverage95_pct"] <= 100
+
+
+def test_goal_compares_methods_on_the_same_years():
+    import pandas as pd
+
+    # month 10: run-rate misses 2015, seasonal share misses 2016 → common years 2017, 2018 only
+    ape = {"run_rate": {2016: 9.0, 2017: 4.0, 2018: 2.0},
+           "seasonal_share": {2015: 50.0, 2017: 1.0, 2018: 3.0},
+           "same_period": {2015: 1.0, 2016: 1.0, 2017: 2.0, 2018: 2.0},
+           "skill_weighted": {2015: 0.5, 2016: 0.5, 2017: 1.0, 2018: 2.0}}
+    rows = [{"year": y, "month": 10, "method": k, "ape_pct": v, "point_level": 1.0}
+            for k, d in ape.items() for y, v in d.items()]
+    wide = bt.common_years(pd.DataFrame(rows), 10)
+    assert list(wide.index) == [2017, 2018]
+    # default (1 + 2)/2 = 1.5; seasonal (1 + 3)/2 = 2.0; same (2 + 2)/2 = 2.0; run-rate 3.0
+    assert wide.mean().to_dict() == {"run_rate": 3.0, "seasonal_share": 2.0, "same_period": 2.0,
+                                     "skill_weighted": 1.5}

@@ -147,3 +147,60 @@ def test_notebook_04(tmp_path, as_of):
     # shipped data: Jan–Jun 2023 revenue is well on its way; the forecast is a plausible year
     assert 300 < figures["revenue_point_yi"] < 500
     assert 0 <= figures["total_profit_p_reach"] <= 1
+
+
+def _table(rows: dict) -> "fc.pd.DataFrame":
+    t = fc.empty_table(rows)
+    for year, cells in rows.items():
+        for month, value in cells.items():
+            t.at[year, month] = value
+    return t
+
+
+def test_recent_growth_by_hand():
+    # 2020: 10 a month (YTD 60, 90, 120); 2021: Jul–Sep flow 102 − 66 = 36 vs 90 − 60 = 30 in 2020
+    levels = _table({2020: {6: 60, 9: 90, 12: 120}, 2021: {6: 66, 7: 78, 9: 102}})
+    s = fc.YtdSeries(levels, None, "flow")
+    # the earliest of months 6–8 with inputs is 6 (a quarter back; July is skipped since
+    # 2020 lacks it): FY = 102 + (120 − 90) × 36/30 = 138
+    assert fc.recent_growth(s, 2021, 9, "ratio") == pytest.approx(138.0)
+    # with published like-for-like growth at both months, last year's flow comes from it:
+    # 2020 Jan–Sep like for like = 102/1.2 = 85, Jan–Jun = 66/1.1 = 60 → flow 25;
+    # FY = 102 + (120 − 90) × 36/25 = 145.2 (the remainder uses the published 2020 level)
+    yoy = _table({2021: {6: 10.0, 9: 20.0}})
+    s_yoy = fc.YtdSeries(levels, yoy.reindex(levels.index), "flow")
+    assert fc.recent_growth(s_yoy, 2021, 9, "ratio") == pytest.approx(145.2)
+    assert np.isnan(fc.recent_growth(s, 2021, 9, "additive"))  # no additive form
+    assert np.isnan(fc.recent_growth(s, 2021, 6, "ratio"))  # 2021 has no month 3–5
+
+
+def test_default_weights_by_hand():
+    errors = {"seasonal_share": np.array([0.1, -0.1]), "recent_growth": np.array([0.2])}
+    points = {"run_rate": 90.0, "seasonal_share": 100.0, "same_period": 104.0, "recent_growth": 110.0,
+              "state_space": np.nan}
+    w = fc._skill_weights(points, errors)
+    # pooled MSE = (0.01 + 0.01 + 0.04)/3 = 0.02; shrunk with 5 pseudo-errors:
+    # seasonal (0.02 + 5×0.02)/7 = 0.017143 → 1/· = 58.333; recent (0.04 + 0.1)/6 = 0.023333 → 42.857
+    assert w["seasonal_share"] == pytest.approx(58.3333 / (58.3333 + 42.8571), rel=1e-5)  # 0.5765
+    assert set(w) == {"seasonal_share", "recent_growth"}  # run-rate, same-period are not members
+    no_record = fc._skill_weights(points, {"seasonal_share": np.array([]), "recent_growth": np.array([])})
+    assert no_record == {"seasonal_share": 0.5, "recent_growth": 0.5}
+    # an origin with only a published growth: same-period alone
+    only = fc._skill_weights({"run_rate": np.nan, "seasonal_share": np.nan, "same_period": 7.0,
+                              "recent_growth": np.nan}, errors)
+    assert only == {"same_period": 1.0}
+
+
+def test_no_peeking_on_the_national_releases():
+    from soe_analysis import backtest as bt
+
+    s = bt.load_release_csv(None, "revenue_yi")
+    poisoned = fc.YtdSeries(s.levels.copy(), s.yoy.copy(), "flow")
+    for table in (poisoned.levels, poisoned.yoy):
+        table.loc[2019, 11:] *= 1000  # the months after the origin, levels and published growth
+        table.loc[2020:] *= 1000  # and every later year
+    clean = fc.forecast_year(s, 2019, 10, n_sims=50, seed=0)
+    dirty = fc.forecast_year(poisoned, 2019, 10, n_sims=50, seed=0)
+    assert clean.row["weights"] == dirty.row["weights"] and set(clean.row["weights"]) == {
+        "seasonal_share", "recent_growth"}
+    assert dirty.point == pytest.approx(clean.point) and np.allclose(dirty.draws, clean.draws)

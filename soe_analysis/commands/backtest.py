@@ -63,9 +63,16 @@ def run(args) -> int:
     print("\npooled over months 1–11:")
     print(pd.DataFrame(pooled).to_string(index=False))
     g = out["accuracy_goal"]
-    print(f"\ngoal months 9–11: default MAPE {g['mean_default_mape_pct']}% vs best simple "
-          f"{g['mean_best_simple_mape_pct']}% (each month met: {g['each_month_met']}); "
-          f"pooled coverage 80%: {g['pooled_coverage80_pct']}%, 95%: {g['pooled_coverage95_pct']}%")
+    print("\naccuracy goal: MAPE (%) on the years where every compared method has a forecast")
+    for m in g["per_month"]:
+        figures = ", ".join(f"{k} {v}" for k, v in m["mape_pct"].items())
+        print(f"  month {m['month']} (n={m['n']}: {', '.join(map(str, m['years']))}): {figures}"
+              f" -> {'met' if m['met'] else 'not met'}")
+    print(f"  mean over months: default {g['mean_default_mape_pct']}% vs best simple "
+          f"{g['mean_best_simple_mape_pct']}% (lower: {g['mean_lower']}); pooled coverage of the "
+          f"default 80%: {g['pooled_coverage80_pct']}%, 95%: {g['pooled_coverage95_pct']}% "
+          f"(n={g['pooled_n_interval']}); state-space's own: {g['state_space_coverage80_pct']}%, "
+          f"{g['state_space_coverage95_pct']}% (n={g['state_space_n_interval']}); goal met: {g['met']}")
     return 0
 
 
