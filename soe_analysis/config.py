@@ -21,7 +21,8 @@ NATIONAL_SOE_FILE = REFERENCE_DIR / "mof_soe_monthly_2013_2021.csv"
 LPR_FILE = REFERENCE_DIR / "lpr.csv"
 
 PROCESSED_DIR = DATA_DIR / "processed"
-PANEL_FILE = PROCESSED_DIR / "panel.parquet"
+# SOE_ANALYSIS_PANEL points notebooks at another panel (the report batch sets it for --panel).
+PANEL_FILE = Path(os.environ.get("SOE_ANALYSIS_PANEL") or PROCESSED_DIR / "panel.parquet").resolve()
 QUALITY_FILE = PROCESSED_DIR / "data_quality.csv"
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
