@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     except SoeError as exc:
         print(f"soe-analysis {args.verb}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # output piped into head & co.: not an error of ours
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(f"soe-analysis {args.verb}: interrupted", file=sys.stderr)
         return 130

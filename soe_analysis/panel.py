@@ -75,3 +75,11 @@ def is_demonstration(panel: pd.DataFrame) -> bool:
 def dataset_banner(panel: pd.DataFrame) -> str:
     """The one-line label reports show above their content."""
     return DATASET_LABELS[dataset_label(panel)]
+
+
+def coverage(panel: pd.DataFrame) -> pd.DataFrame:
+    """Enterprise × period table of which months were reported (1) or not (0)."""
+    flags = panel.assign(reported=1).pivot_table(index="enterprise", columns="period", values="reported",
+                                                  aggfunc="max", fill_value=0)
+    all_periods = pd.period_range(panel["period"].min(), panel["period"].max(), freq="M").strftime("%Y-%m")
+    return flags.reindex(columns=all_periods, fill_value=0)

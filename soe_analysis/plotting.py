@@ -56,3 +56,22 @@ def set_style(context: str = "notebook") -> str:
         "figure.titleweight": "normal",
     })
     return family
+
+
+def plot_coverage(coverage, ax=None, title: str | None = None):
+    """Heatmap of reported months (enterprise × month); gaps show as white. Returns the Axes."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 0.35 * max(len(coverage), 4) + 1.2))
+    sns.heatmap(coverage, ax=ax, cmap=["#ffffff", "#4c72b0"], vmin=0, vmax=1, cbar=False,
+                linewidths=0.2, linecolor="#dddddd")
+    step = max(1, coverage.shape[1] // 12)
+    ax.set_xticks([i + 0.5 for i in range(0, coverage.shape[1], step)])
+    ax.set_xticklabels(list(coverage.columns[::step]), rotation=45, ha="right")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    if title:
+        ax.set_title(title)
+    return ax

@@ -1,0 +1,37 @@
+"""`soe-analysis headline`: the headline figures for a month (amounts 亿元, rates %)."""
+
+HELP = "headline figures for a month: assets, equity, debt ratio, YTD revenue, profit, investment"
+
+
+def add_arguments(parser):
+    parser.add_argument("--as-of", required=True, metavar="YYYY-MM", help="the month (month-end) to report")
+    parser.add_argument("--panel", metavar="PATH", help="processed panel (default: data/processed/panel.parquet)")
+    parser.add_argument("--json", action="store_true", help="print a JSON object (amounts 亿元, rates percent)")
+
+
+def run(args) -> int:
+    import json
+
+    from ..metrics import headline, rounded
+    from ..panel import dataset_label, load_panel
+
+    panel = load_panel(args.panel)
+    figures = rounded(headline(panel, args.as_of))
+    figures["dataset"] = dataset_label(panel)
+    figures["units"] = {"amounts": "亿元", "rates": "percent", "flows": "year-to-date"}
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+        return 0
+    f = figures
+
+    def num(value, suffix=""):
+        return "n/a" if value is None else f"{value:,.2f}{suffix}"
+
+    print(f"{f['as_of']} ({f['dataset']} data), {f['enterprises']} enterprises; amounts 亿元, flows year-to-date")
+    print(f"  total assets    {num(f['total_assets']):>10}   YoY {num(f['total_assets_yoy_pct'], '%')}")
+    print(f"  equity          {num(f['equity']):>10}   YoY {num(f['equity_yoy_pct'], '%')}")
+    print(f"  debt ratio      {num(f['debt_ratio_pct'], '%'):>10}")
+    print(f"  revenue YTD     {num(f['revenue_ytd']):>10}   YoY {num(f['revenue_ytd_yoy_pct'], '%')}")
+    print(f"  profit YTD      {num(f['total_profit_ytd']):>10}   change {num(f['total_profit_ytd_change'])}")
+    print(f"  investment YTD  {num(f['investment_ytd']):>10}")
+    return 0

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+
+from soe_analysis.cli import main
+from soe_analysis.ingest import ingest
+from soe_analysis.metrics import headline, round_half_up, rounded
+from soe_analysis.panel import dataset_label, load_panel
+from tests.flashfiles import write_aliases, write_flash_csv
+
+
+def _two_years(raw):
+    """Two enterprises, October 2021 and 2022, in 万元 (hand-checkable)."""
+    rows = {
+        "2021年1-10月": [("甲", 1000, 600, 400, 300, 20, 50), ("乙", 500, 200, 300, 100, -10, 5)],
+        "2022年1-10月": [("甲", 1100, 650, 450, 360, -30, 60), ("乙", 520, 210, 310, 90, 5, 7)],
+    }
+    for period, data in rows.items():
+        write_flash_csv(raw / f"{period}.csv", [
+            dict(enterprise=e, period=period, total_assets=a, total_liabilities=l, equity=q, revenue=r,
+                 total_profit=p, investment_completed=i) for e, a, l, q, r, p, i in data])
+    write_aliases(raw / "enterprise_aliases.csv", ["甲", "乙"])
+
+
+def test_ingest_writes_panel_and_headline_by_hand(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _two_years(raw)
+    result = ingest(raw, out)
+    assert result.ok
+    panel = load_panel(out / "panel.parquet")
+    assert len(panel) == 4 and set(panel["source_file"]) == {"2021年1-10月.csv", "2022年1-10月.csv"}
+    assert (out / "data_quality.csv").exists()
+    h = headline(panel, "2022-10")
+    # assets 1100+520 = 1620 万元 = 0.162 亿元; a year before 1500 → +8.00%
+    assert h["total_assets"] == pytest.approx(0.162)
+    assert round_half_up(h["total_assets_yoy_pct"]) == 8.0
+    # equity 760 vs 700 → +8.571428…% → 8.57
+    assert round_half_up(h["equity_yoy_pct"]) == 8.57
+    # debt ratio 860/1620 = 53.0864…% → 53.09
+    assert round_half_up(h["debt_ratio_pct"]) == 53.09
+    # revenue 450 vs 400 → +12.5%; profit −25 vs +10 → change −35 万元 = −0.0035 亿元
+    assert round_half_up(h["revenue_ytd_yoy_pct"]) == 12.5
+    assert h["total_profit_ytd"] == pytest.approx(-0.0025)
+    assert h["total_profit_ytd_change"] == pytest.approx(-0.0035)
+    assert h["investment_ytd"] == pytest.approx(0.0067)
+    assert [m["enterprise"] for m in h["loss_makers"]] == ["甲"]
+    assert dataset_label(panel) == "user"
+
+
+def test_errors_write_nothing_and_keep_previous_outputs(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _two_years(raw)
+    assert ingest(raw, out).ok
+    before = hashlib.sha256((out / "panel.parquet").read_bytes()).hexdigest()
+    raw_before = {p.name: p.read_bytes() for p in raw.iterdir()}
+    write_flash_csv(raw / "bad.csv", [dict(enterprise="甲", period="2022年1-9月", total_assets="abc",
+                                           total_liabilities=1, equity=1, revenue=1)])
+    result = ingest(raw, out)
+    assert not result.ok
+    assert hashlib.sha256((out / "panel.parquet").read_bytes()).hexdigest() == before
+    assert {p.name: p.read_bytes() for p in raw.iterdir() if p.name != "bad.csv"} == raw_before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_cli_ingest_exit_codes_and_one_line_errors(tmp_path, capsys):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _two_years(raw)
+    assert main(["ingest", "--raw", str(raw), "--out", str(out)]) == 0
+    assert "4 rows" in capsys.readouterr().out
+    assert main(["ingest", "--raw", str(tmp_path / "nowhere"), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "raw folder not found" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    with pytest.raises(SystemExit) as exit_info:
+        main(["headline"])  # --as-of missing: usage error
+    assert exit_info.value.code == 2
+
+
+def test_headline_json_keys(tmp_path, capsys):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _two_years(raw)
+    ingest(raw, out)
+    assert main(["headline", "--as-of", "2022-10", "--panel", str(out / "panel.parquet"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    for key in ("as_of", "total_assets", "total_assets_yoy_pct", "equity", "equity_yoy_pct", "debt_ratio_pct",
+                "revenue_ytd", "revenue_ytd_yoy_pct", "total_profit_ytd", "total_profit_ytd_change",
+                "investment_ytd", "by_enterprise"):
+        assert key in data
+    assert {"enterprise", "total_assets", "revenue_ytd", "total_profit_ytd"} <= set(data["by_enterprise"][0])
+    assert main(["headline", "--as-of", "2030-01", "--panel", str(out / "panel.parquet")]) == 1
+    assert "no data for 2030-01" in capsys.readouterr().err
+
+
+def test_dataset_label_from_marker(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _two_years(raw)
+    (raw / "dataset.json").write_text(json.dumps({"label": "demonstration"}), encoding="utf-8")
+    assert dataset_label(ingest(raw, out).panel) == "demonstration"
+
+
+def test_as_of_never_sees_later_months(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _two_years(raw)
+    ingest(raw, out)
+    panel = load_panel(out / "panel.parquet")
+    first = json.dumps(rounded(headline(panel, "2021-10")), sort_keys=True)
+    extra = pd.concat([panel, panel.assign(period="2023-10", year=2023, total_assets=9e9)])
+    assert json.dumps(rounded(headline(extra, "2021-10")), sort_keys=True) == first
+
+
+def test_round_half_up_is_printed_rounding():
+    assert round_half_up(0.125) == 0.13 and round_half_up(-5.405) == -5.41 and round_half_up(2.675) == 2.68
+    assert rounded({"a": 1.005, "b": [float("nan")]}) == {"a": 1.01, "b": [None]}
