@@ -42,10 +42,10 @@ from pathlib import Path
 from . import config
 from .display import KEYFIGURES_ENV, banner_html
 from .errors import SoeError, UsageError
+from .params import check_lang
 from .periods import month_str, parse_month
 
 KERNEL_NAME = "python3"
-LANGS = ("zh", "en")
 PANEL_ENV = "SOE_ANALYSIS_PANEL"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "soe_html"
@@ -247,8 +247,10 @@ def validate_parameters(declared: dict[str, Parameter], given: dict, *, notebook
         if name == "as_of":
             value = month_str(parse_month(value))
         elif name == "lang":
-            if value not in LANGS:
-                raise UsageError(f"{notebook}: lang must be one of {', '.join(LANGS)}, got {value!r}")
+            try:
+                check_lang(value)
+            except UsageError as exc:
+                raise UsageError(f"{notebook}: {exc}") from None
         else:
             wanted = _SIMPLE_TYPES.get(declared[name].annotation or "")
             ok = wanted is None or (
@@ -682,8 +684,7 @@ def run_batch(periods: list[ReportPeriod], *, notebooks_dir: str | Path | None =
 
     from tqdm import tqdm
 
-    if lang not in LANGS:
-        raise UsageError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    check_lang(lang)
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     if not periods:
