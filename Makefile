@@ -34,6 +34,7 @@ lab: ingest ## open JupyterLab on the notebooks, in the same environment
 
 data: $(STAMP) ## regenerate the shipped demonstration data (seeded; same files every time)
 	$(BIN)/python scripts/generate_demo_data.py
+	$(BIN)/python scripts/generate_demo_register.py
 
 bench: $(STAMP) ## run the benchmarks and print their figures
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -19,6 +19,9 @@ ALIASES_FILE = RAW_DIR / "enterprise_aliases.csv"
 REFERENCE_DIR = RAW_DIR / "reference"
 NATIONAL_SOE_FILE = REFERENCE_DIR / "mof_soe_monthly_2013_2021.csv"
 LPR_FILE = REFERENCE_DIR / "lpr.csv"
+REFINANCING_DIR = RAW_DIR / "refinancing"
+REGISTER_FILE = REFINANCING_DIR / "融资置换台账_2022.csv"
+REMAINING_DEBT_FILE = REFINANCING_DIR / "存量高息融资_2022年10月末.csv"
 
 PROCESSED_DIR = DATA_DIR / "processed"
 # SOE_ANALYSIS_PANEL points notebooks at another panel (the report batch sets it for --panel).

@@ -16,7 +16,7 @@ def run_notebook(name: str, tmp_path: Path, parameters: dict | None = None, env:
     """Run ``notebooks/<name>`` into tmp_path; returns the key figures it recorded."""
     figures = tmp_path / f"{Path(name).stem}.keyfigures.json"
     saved = dict(os.environ)
-    os.environ.update({"SOE_ANALYSIS_KEYFIGURES": str(figures), "MPLBACKEND": "Agg", **(env or {})})
+    os.environ.update({"SOE_ANALYSIS_KEYFIGURES": str(figures), **(env or {})})
     try:
         pm.execute_notebook(str(NOTEBOOKS / name), str(tmp_path / name), parameters=parameters or {},
                             kernel_name="python3", cwd=str(NOTEBOOKS), execution_timeout=timeout,

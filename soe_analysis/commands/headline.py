@@ -6,23 +6,36 @@ HELP = "headline figures for a month: assets, equity, debt ratio, YTD revenue, p
 def add_arguments(parser):
     parser.add_argument("--as-of", required=True, metavar="YYYY-MM", help="the month (month-end) to report")
     parser.add_argument("--panel", metavar="PATH", help="processed panel (default: data/processed/panel.parquet)")
-    parser.add_argument("--json", action="store_true", help="print a JSON object (amounts 亿元, rates percent)")
+    parser.add_argument("--lang", default="zh", metavar="zh|en", help="language of the summary paragraph (default zh)")
+    parser.add_argument("--json", action="store_true",
+                        help="print a JSON object (amounts 亿元, rates percent; the paragraph as `narrative`)")
 
 
 def run(args) -> int:
     import json
 
     from ..metrics import headline, rounded
+    from ..narrative import figures_table, format_table, headline_paragraph
     from ..panel import dataset_label, load_panel
+    from ..params import check_lang
 
+    from ..periods import parse_month
+
+    as_of = parse_month(args.as_of)  # usage errors before any data is read
+    lang = check_lang(args.lang)
     panel = load_panel(args.panel)
-    figures = rounded(headline(panel, args.as_of))
+    raw = headline(panel, as_of)
+    paragraph = headline_paragraph(raw, lang)  # worded from unrounded figures, rounded once
+    figures = rounded(raw)
+    figures["narrative"] = paragraph
     figures["dataset"] = dataset_label(panel)
     figures["units"] = {"amounts": "亿元", "rates": "percent", "flows": "year-to-date"}
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=1))
         return 0
     f = figures
+    print(paragraph)
+    print()
 
     def num(value, suffix=""):
         return "n/a" if value is None else f"{value:,.2f}{suffix}"
@@ -34,4 +47,6 @@ def run(args) -> int:
     print(f"  revenue YTD     {num(f['revenue_ytd']):>10}   YoY {num(f['revenue_ytd_yoy_pct'], '%')}")
     print(f"  profit YTD      {num(f['total_profit_ytd']):>10}   change {num(f['total_profit_ytd_change'])}")
     print(f"  investment YTD  {num(f['investment_ytd']):>10}")
+    print()
+    print(format_table(figures_table(raw, lang)))
     return 0

@@ -1,0 +1,272 @@
+"""SASAC's headline indicator sets by year (两利四率 → 一利五率 → 2025 variant), from configuration.
+
+The sets and each indicator's formula live in ``soe_analysis/config/indicators.toml`` (numerator
+and denominator lines, unit, scale, averaging and annualisation); this module only evaluates them.
+
+Rules (also stated in the configuration):
+
+- flows are year-to-date (本年累计) at the as-of month ``m``; when an indicator sets a flow
+  against a stock (净资产收益率, 全员劳动生产率) the flow is annualised ×12/m;
+- an "average" denominator (平均净资产, 平均从业人员) is the mean of the opening level (the
+  prior December's month-end) and the as-of month-end level;
+- 全员劳动生产率 uses value added ≈ 职工薪酬 + 折旧 + 税金及附加 + 利润总额 (利润总额 stands in
+  for 营业盈余, 税金及附加 for 税费净额: the flash report has neither VAT nor income tax);
+- the total (合计) is the ratio of summed inputs, never a mean of ratios; a total input is
+  missing when any enterprise lacks it;
+- a missing input, a missing opening level, a zero or negative denominator give NaN with a
+  ``reason``, never 0. 营业收现率 needs cash received from sales (销售商品、提供劳务收到的现金),
+  which the panel does not carry: it is always NaN, with that reason.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import config
+from .errors import SoeError
+from .panel import as_of as cut_as_of
+from .panel import month_rows, value_column
+from .periods import month_str, parse_month
+from .schema import LINE_BY_NAME
+
+INDICATORS_FILE = config.PACKAGE_DIR / "config" / "indicators.toml"
+TOTAL_ZH, TOTAL_EN = "合计", "Total"
+_UNITS = {"亿元", "%", "万元/人"}
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SoeError(f"{path}: cannot read indicator configuration ({exc})") from None
+    indicators, sets = data.get("indicators", {}), data.get("sets", {})
+    for key, spec in indicators.items():
+        where = f"{path}: indicators.{key}"
+        if spec.get("unit") not in _UNITS:
+            raise SoeError(f"{where}: unit must be one of {sorted(_UNITS)}")
+        if spec.get("denominator_basis", "end") not in ("end", "average"):
+            raise SoeError(f"{where}: denominator_basis must be 'end' or 'average'")
+        for line in [*spec.get("numerator", []), *spec.get("denominator", [])]:
+            name = line.lstrip("-")
+            if name not in LINE_BY_NAME and not spec.get("requires"):
+                raise SoeError(f"{where}: unknown panel line {name!r} (add `requires` if the panel lacks it)")
+            if spec.get("annualise") and line in spec.get("numerator", []) and name in LINE_BY_NAME \
+                    and LINE_BY_NAME[name].kind != "flow":
+                raise SoeError(f"{where}: only flows can be annualised, {name!r} is a stock")
+        if not spec.get("numerator"):
+            raise SoeError(f"{where}: numerator is required")
+    for name, spec in sets.items():
+        unknown = set(spec.get("indicators", [])) - set(indicators)
+        if unknown:
+            raise SoeError(f"{path}: sets.{name}: unknown indicators {sorted(unknown)}")
+    return data
+
+
+def load_config(path: str | Path | None = None) -> dict:
+    """The parsed and checked indicator configuration (``indicators`` and ``sets`` tables)."""
+    return _load(str(path or INDICATORS_FILE))
+
+
+def indicator_set(year: int, path: str | Path | None = None) -> dict:
+    """The set in force for ``year``: ``{"name", "en", "indicators": [keys], "note"}``.
+
+    A year before the first configured set gets the earliest set and a year after the last gets
+    the latest, with ``note`` saying so (the set was not in force then); otherwise ``note`` is "".
+    """
+    sets = load_config(path)["sets"]
+    spans = sorted(((min(s["years"]), max(s["years"]), name) for name, s in sets.items()))
+    for first, last, name in spans:
+        if year in sets[name]["years"]:
+            return {"name": name, "en": sets[name].get("en", name),
+                    "indicators": list(sets[name]["indicators"]), "note": ""}
+    first, _, name = spans[0] if year < spans[0][0] else spans[-1]
+    note = (f"{year}年无配置的指标体系，按{name}口径回溯计算（该体系{first}年起实行）" if year < spans[0][0]
+            else f"{year}年无配置的指标体系，沿用{name}")
+    return {"name": name, "en": sets[name].get("en", name), "indicators": list(sets[name]["indicators"]),
+            "note": note}
+
+
+def dictionary(year: int | None = None, path: str | Path | None = None) -> pd.DataFrame:
+    """The indicator dictionary as a table (one row per indicator; for ``year``'s set if given)."""
+    cfg = load_config(path)
+    keys = indicator_set(year, path)["indicators"] if year is not None else list(cfg["indicators"])
+    rows = []
+    for key in keys:
+        spec = cfg["indicators"][key]
+        rows.append({
+            "indicator": key, "zh": spec["zh"], "en": spec["en"], "unit": spec["unit"],
+            "formula": spec.get("formula", ""),
+            "numerator": " + ".join(spec["numerator"]).replace("+ -", "- "),
+            "denominator": " + ".join(spec.get("denominator", [])),
+            "denominator_basis": spec.get("denominator_basis", "end") if spec.get("denominator") else "",
+            "annualised": bool(spec.get("annualise", False)),
+            "note": spec.get("note", spec.get("requires", "")),
+        })
+    return pd.DataFrame(rows)
+
+
+def _with_total(values: pd.Series) -> pd.Series:
+    """Append the 合计 entry: the sum when every enterprise has a value, else NaN."""
+    total = values.sum() if values.notna().all() and len(values) else np.nan
+    return pd.concat([values, pd.Series({TOTAL_ZH: total})])
+
+
+def with_total_row(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numeric columns per enterprise plus a 合计 row: a column's sum when every enterprise has
+    it, else NaN (a total over part of the group would be mistaken for the group's)."""
+    totals = {col: (frame[col].sum() if frame[col].notna().all() and len(frame) else np.nan)
+              for col in frame.columns}
+    return pd.concat([frame, pd.DataFrame(totals, index=[TOTAL_ZH])])
+
+
+def _missing_reason(frame: pd.DataFrame, column: str, label: str) -> pd.Series:
+    """Per-enterprise reason text where ``column`` is missing, plus the total's reason."""
+    values = frame[column] if column in frame else pd.Series(np.nan, index=frame.index)
+    reasons = pd.Series(np.where(values.isna(), f"{label}缺失", ""), index=frame.index, dtype=object)
+    missing = list(values.index[values.isna()])
+    total = f"{label}缺失（{'、'.join(map(str, missing))}）" if missing else ""
+    return pd.concat([reasons, pd.Series({TOTAL_ZH: total})])
+
+
+def _terms(now: pd.DataFrame, lines: list[str], factor: float = 1.0) -> tuple[pd.Series, pd.Series]:
+    """Σ ±line over enterprises + 合计, and the reason text where an input is missing."""
+    index = list(now.index) + [TOTAL_ZH]
+    total = pd.Series(0.0, index=index)
+    reasons = [pd.Series("", index=index, dtype=object)]
+    for term in lines:
+        sign, name = (-1.0, term[1:]) if term.startswith("-") else (1.0, term)
+        column = value_column(name)
+        values = now[column].astype(float) if column in now else pd.Series(np.nan, index=now.index)
+        total = total + sign * _with_total(values)
+        reasons.append(_missing_reason(now, column, LINE_BY_NAME[name].zh))
+    return total * factor, _join(*reasons)
+
+
+def _join(*parts: pd.Series) -> pd.Series:
+    out = parts[0].copy()
+    for part in parts[1:]:
+        out = out.str.cat(part, sep="；")
+    return out.str.replace(r"；+", "；", regex=True).str.strip("；")
+
+
+def compute(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
+            path: str | Path | None = None) -> pd.DataFrame:
+    """Evaluate indicators per enterprise and in total (合计) for the as-of month.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        The canonical panel; only rows up to ``as_of`` are used.
+    as_of : str or Period
+        ``YYYY-MM``.
+    indicators : list of str, optional
+        Indicator keys; default the set in force for ``as_of``'s year (:func:`indicator_set`).
+
+    Returns
+    -------
+    DataFrame
+        One row per enterprise (and 合计) × indicator, columns ``enterprise, indicator, zh, en,
+        unit, value, numerator, denominator, reason``. ``value`` is in ``unit``; ``numerator``
+        is the (annualised, where configured) numerator in 亿元, ``denominator`` in 亿元 or persons
+        (the average where configured). NaN values carry a non-empty ``reason``.
+    """
+    period = parse_month(as_of)
+    cfg = load_config(path)
+    keys = indicators or indicator_set(period.year, path)["indicators"]
+    visible = cut_as_of(panel, period)
+    now = month_rows(visible, period)
+    opening_period = pd.Period(year=period.year - 1, month=12, freq="M")
+    opening = month_rows(visible, opening_period).reindex(now.index)
+    index = list(now.index) + [TOTAL_ZH]
+    out = []
+    for key in keys:
+        spec = cfg["indicators"].get(key)
+        if spec is None:
+            raise SoeError(f"unknown indicator {key!r} (see {path or INDICATORS_FILE})")
+        frame = pd.DataFrame({"enterprise": index, "indicator": key, "zh": spec["zh"], "en": spec["en"],
+                              "unit": spec["unit"]})
+        if spec.get("requires"):
+            frame["value"] = frame["numerator"] = frame["denominator"] = np.nan
+            frame["reason"] = f"面板缺少{spec['requires']}"
+            out.append(frame)
+            continue
+        factor = 12.0 / period.month if spec.get("annualise") else 1.0
+        num, num_reason = _terms(now, spec["numerator"], factor)
+        if spec.get("denominator"):
+            den, den_reason = _terms(now, spec["denominator"])
+            if spec.get("denominator_basis", "end") == "average":
+                den_open, open_reason = _terms(opening, spec["denominator"])
+                open_reason = open_reason.where(open_reason == "", f"期初（{month_str(opening_period)}）" + open_reason)
+                den = (den + den_open) / 2.0
+                den_reason = _join(den_reason, open_reason)
+            bad = den.notna() & (den <= 0)
+            value = (num / den.where(~bad)) * float(spec.get("scale", 1))
+            den_reason = den_reason.where(~bad, "分母≤0，比率无意义")
+            reason = _join(num_reason, den_reason)
+        else:
+            den = pd.Series(np.nan, index=index)
+            value = num * float(spec.get("scale", 1))
+            reason = num_reason
+        frame["value"] = value.to_numpy(dtype=float)
+        frame["numerator"] = num.to_numpy(dtype=float)
+        frame["denominator"] = den.to_numpy(dtype=float)
+        frame["reason"] = reason.where(frame["value"].isna().to_numpy(), "").to_numpy()
+        out.append(frame)
+    result = pd.concat(out, ignore_index=True)
+    result.loc[result["value"].isna() & (result["reason"] == ""), "reason"] = "输入缺失"
+    result.attrs["as_of"] = month_str(period)
+    return result
+
+
+def with_yoy(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
+             path: str | Path | None = None) -> pd.DataFrame:
+    """:func:`compute` for ``as_of`` with the same indicators a year before, and the change.
+
+    Adds ``prev_value`` (same month a year earlier, same indicator set as ``as_of``'s year),
+    ``change`` (value − prev_value: percentage points for %, 亿元 or 万元/人 otherwise) and
+    ``yoy_pct`` (growth in percent, only for amounts and productivity when both years are
+    positive: a growth rate across a loss means nothing).
+    """
+    period = parse_month(as_of)
+    keys = indicators or indicator_set(period.year, path)["indicators"]
+    current = compute(panel, period, indicators=keys, path=path)
+    try:
+        before = compute(panel, period - 12, indicators=keys, path=path)
+        prev = before.set_index(["enterprise", "indicator"])["value"]
+    except SoeError:  # no data a year before
+        prev = pd.Series(dtype=float)
+    key = pd.MultiIndex.from_frame(current[["enterprise", "indicator"]])
+    current["prev_value"] = prev.reindex(key).to_numpy(dtype=float)
+    current["change"] = current["value"] - current["prev_value"]
+    growth_ok = (current["unit"] != "%") & (current["prev_value"] > 0) & (current["value"] > 0)
+    current["yoy_pct"] = ((current["value"] / current["prev_value"] - 1.0) * 100.0).where(growth_ok)
+    return current
+
+
+def wide(table: pd.DataFrame, lang: str = "zh", *, columns=("value", "change")) -> pd.DataFrame:
+    """Enterprises as rows, (indicator (unit), measure) as columns, for display."""
+    name = "zh" if lang == "zh" else "en"
+    labels = table[name] + "(" + table["unit"] + ")"
+    order = list(dict.fromkeys(labels))
+    measure_names = {"zh": {"value": "本期", "prev_value": "上年同期", "change": "同比增减", "yoy_pct": "同比%"},
+                     "en": {"value": "value", "prev_value": "a year before", "change": "change", "yoy_pct": "YoY %"}}[name]
+    pieces = []
+    for col in columns:
+        piece = table.assign(label=labels).pivot(index="enterprise", columns="label", values=col)[order]
+        piece.columns = pd.MultiIndex.from_product([piece.columns, [measure_names[col]]])
+        pieces.append(piece)
+    out = pd.concat(pieces, axis=1)
+    out = out[[c for label in order for c in out.columns if c[0] == label]]
+    rows = [e for e in dict.fromkeys(table["enterprise"]) if e != TOTAL_ZH] + [TOTAL_ZH]
+    out = out.reindex(rows)
+    if lang != "zh":
+        out = out.rename(index={TOTAL_ZH: TOTAL_EN})
+    out.index.name = "企业" if lang == "zh" else "Enterprise"
+    return out

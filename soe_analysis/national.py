@@ -1,0 +1,109 @@
+"""The city's growth beside the Ministry of Finance's monthly national SOE releases (real, public).
+
+The releases are read by :func:`soe_analysis.reference.load_national_soe`:
+``data/raw/reference/mof_soe_monthly_2013_2021.csv`` holds the releases as published: YTD
+(1–m月) revenue and profit of all SOEs (``scope`` = national, central, local) in 亿元 with their
+published like-for-like YoY growth in percent, a ``precision`` flag (``exact`` / ``rounded`` /
+``approx``) and the ``source_url`` of each row. It is real data, and every table or chart made
+from it says so. The file ends in 2021; a release month is compared with the city only where
+the panel has the same month (and the city's YoY needs the month a year before as well).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .metrics import headline, pct_change
+from .panel import dataset_label
+from .periods import parse_month, ytd_label
+from .reference import load_national_soe
+
+SOURCE_NOTE_ZH = "全国国企数据：财政部全国国有及国有控股企业经济运行情况月度发布（真实公开数据），各行注明来源网址"
+SOURCE_NOTE_EN = ("National SOE figures: Ministry of Finance monthly releases on state-owned and state-holding "
+                  "enterprises (real published data; source URL per row)")
+_SERIES_NAMES = {
+    "zh": {"city": "本市市属国企", "national": "全国国企", "central": "中央企业", "local": "地方国企"},
+    "en": {"city": "City SOEs", "national": "All SOEs (national)", "central": "Central SOEs", "local": "Local SOEs"},
+}
+
+
+def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"),
+                      national: pd.DataFrame | None = None, lang: str = "zh") -> pd.DataFrame:
+    """The city's YTD growth beside the national releases of the same months, up to ``as_of``.
+
+    Returns
+    -------
+    DataFrame
+        Long format: ``year, month, period_label, measure`` (``revenue`` / ``profit``),
+        ``series`` (display name), ``scope`` (``city`` or a release scope), ``yoy_pct``,
+        ``dataset`` (``real`` for releases, the panel's label for the city), ``precision``,
+        ``source_url``. The city's YoY is like-for-like (:func:`metrics.headline`); its profit
+        growth is a percentage only when both years are profits (else NaN: a growth rate
+        across a loss means nothing), as in the headline paragraph.
+    """
+    period = parse_month(as_of)
+    national = load_national_soe() if national is None else national
+    national = national.rename(columns={"month_end": "month"}).fillna({"precision": "", "source_url": ""})
+    key = national["year"] * 100 + national["month"]
+    releases = national[national["scope"].isin(scopes) & (key <= period.year * 100 + period.month)]
+    panel_months = set(zip(panel["year"], panel["month"]))
+    months = sorted({(y, m) for y, m in zip(releases["year"], releases["month"]) if (y, m) in panel_months})
+    names = _SERIES_NAMES["zh" if lang == "zh" else "en"]
+    city_label = dataset_label(panel)
+    rows = []
+    for year, month in months:
+        fig = headline(panel, f"{year:04d}-{month:02d}")
+        prev = fig["total_profit_ytd_prev"]
+        now = prev + fig["total_profit_ytd_change"]  # like-for-like current profit
+        profit_yoy = pct_change(now, prev) if now > 0 else float("nan")
+        label = f"{year}年{ytd_label(pd.Period(year=year, month=month, freq='M'), 'zh')}" if lang == "zh" else (
+            f"{ytd_label(pd.Period(year=year, month=month, freq='M'), 'en')} {year}")
+        for measure, value in (("revenue", fig["revenue_ytd_yoy_pct"]), ("profit", profit_yoy)):
+            rows.append({"year": year, "month": month, "period_label": label, "measure": measure,
+                         "series": names["city"], "scope": "city", "yoy_pct": value,
+                         "dataset": city_label, "precision": "", "source_url": ""})
+        for _, rel in releases[(releases["year"] == year) & (releases["month"] == month)].iterrows():
+            for measure in ("revenue", "profit"):
+                rows.append({"year": year, "month": month, "period_label": label, "measure": measure,
+                             "series": names[rel["scope"]], "scope": rel["scope"],
+                             "yoy_pct": rel[f"{measure}_yoy_pct"], "dataset": "real",
+                             "precision": rel["precision"], "source_url": rel["source_url"]})
+    columns = ["year", "month", "period_label", "measure", "series", "scope", "yoy_pct", "dataset",
+               "precision", "source_url"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def plot_growth_comparison(comparison: pd.DataFrame, ax=None, *, measure: str = "revenue", lang: str = "zh"):
+    """Grouped bars of YTD YoY growth (%) by release month: the city beside the national series.
+
+    Returns the matplotlib Axes. Months where a value is missing show no bar.
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    data = comparison[comparison["measure"] == measure].dropna(subset=["yoy_pct"])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4))
+    if data.empty:
+        ax.text(0.5, 0.5, "无可比月份" if lang == "zh" else "no comparable months", ha="center",
+                va="center", transform=ax.transAxes)
+        return ax
+    order = list(dict.fromkeys(comparison.sort_values(["year", "month"])["period_label"]))
+    hue_order = list(dict.fromkeys(comparison.sort_values("scope", key=lambda s: s.ne("city"), kind="stable")["series"]))
+    sns.barplot(data=data, x="period_label", y="yoy_pct", hue="series", order=order, hue_order=hue_order, ax=ax)
+    ax.axhline(0, color="#444444", linewidth=0.8)
+    what = {"revenue": ("营业收入", "revenue"), "profit": ("利润总额", "total profit")}[measure]
+    city = comparison.loc[comparison["scope"] == "city", "dataset"]
+    city = city.iloc[0] if len(city) else "user"
+    if lang == "zh":
+        city_zh = {"demonstration": "演示数据", "real": "真实数据"}.get(city, "用户数据")
+        ax.set_title(f"{what[0]}累计同比增速：本市（{city_zh}）与全国国企（财政部发布，真实数据）")
+        ax.set_ylabel("同比增速（%）")
+    else:
+        city_en = {"demonstration": "demonstration", "real": "real"}.get(city, "user data")
+        ax.set_title(f"YTD {what[1]} growth: city ({city_en}) vs national SOEs (MoF, real)")
+        ax.set_ylabel("YoY growth (%)")
+    ax.set_xlabel("")
+    ax.tick_params(axis="x", rotation=30)
+    ax.legend(title="")
+    return ax

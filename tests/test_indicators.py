@@ -1,0 +1,130 @@
+"""Indicator sets by year and their formulas, against hand-computed values."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from _overview_panel import make_panel
+
+from soe_analysis import indicators
+
+
+def _panel(**override_b):
+    """Two groups: October 2022 with the prior December, and October 2021 for YoY."""
+    rows = [
+        dict(enterprise="甲集团", period="2021-10", total_assets=90.0, total_liabilities=54.0, equity=36.0,
+             revenue_ytd=15.0, total_profit_ytd=1.0, net_profit_ytd=0.8),
+        dict(enterprise="乙集团", period="2021-10", total_assets=45.0, total_liabilities=36.0, equity=9.0,
+             revenue_ytd=9.0, total_profit_ytd=1.0, net_profit_ytd=0.7),
+        dict(enterprise="甲集团", period="2021-12", total_assets=95.0, total_liabilities=57.0, equity=38.0,
+             employees=1000.0),
+        dict(enterprise="乙集团", period="2021-12", total_assets=48.0, total_liabilities=38.0, equity=10.0,
+             employees=600.0),
+        dict(enterprise="甲集团", period="2022-10", total_assets=100.0, total_liabilities=60.0, equity=40.0,
+             employees=1200.0, revenue_ytd=20.0, total_profit_ytd=2.0, net_profit_ytd=1.5, rnd_spending_ytd=0.5,
+             staff_cost_ytd=1.0, depreciation_ytd=1.0, taxes_surcharges_ytd=0.1, operating_cash_flow_ytd=3.0),
+        dict(enterprise="乙集团", period="2022-10", total_assets=50.0, total_liabilities=40.0, equity=10.0,
+             employees=600.0, revenue_ytd=8.0, total_profit_ytd=-3.0, net_profit_ytd=-3.2, rnd_spending_ytd=0.2,
+             staff_cost_ytd=0.8, depreciation_ytd=0.5, taxes_surcharges_ytd=0.05, operating_cash_flow_ytd=-1.0),
+    ]
+    rows[-1].update(override_b)
+    return make_panel(rows)
+
+
+def _get(table, enterprise, key, col="value"):
+    return table.set_index(["enterprise", "indicator"]).loc[(enterprise, key), col]
+
+
+def test_sets_by_year():
+    assert indicators.indicator_set(2022)["name"] == "两利四率"
+    assert indicators.indicator_set(2021)["indicators"] == [
+        "net_profit", "total_profit", "debt_ratio", "revenue_profit_margin", "rnd_intensity", "labour_productivity"]
+    one = indicators.indicator_set(2024)
+    assert one["name"] == "一利五率" and "operating_cash_ratio" in one["indicators"] and "roe" in one["indicators"]
+    v2025 = indicators.indicator_set(2025)["indicators"]
+    assert "cash_collection_ratio" in v2025 and "operating_cash_ratio" not in v2025
+    early = indicators.indicator_set(2019)
+    assert early["name"] == "两利四率" and "回溯" in early["note"]
+    assert indicators.indicator_set(2023)["note"] == ""
+
+
+def test_dictionary_states_formula_unit_and_annualisation():
+    d = indicators.dictionary(2023).set_index("indicator")
+    assert d.loc["roe", "annualised"] and d.loc["roe", "denominator_basis"] == "average"
+    assert not d.loc["debt_ratio", "annualised"] and d.loc["debt_ratio", "unit"] == "%"
+    assert d.loc["labour_productivity", "unit"] == "万元/人"
+    assert "利润总额" in d.loc["labour_productivity", "note"]  # the 营业盈余 proxy is stated
+
+
+def test_two_profits_four_ratios_by_hand():
+    t = indicators.compute(_panel(), "2022-10")
+    assert _get(t, "甲集团", "net_profit") == pytest.approx(1.5)
+    assert _get(t, "合计", "total_profit") == pytest.approx(-1.0)              # 2 − 3
+    assert _get(t, "甲集团", "debt_ratio") == pytest.approx(60.0)              # 60/100
+    assert _get(t, "合计", "debt_ratio") == pytest.approx(100 / 150 * 100)     # (60+40)/(100+50)
+    assert _get(t, "乙集团", "revenue_profit_margin") == pytest.approx(-37.5)  # −3/8
+    assert _get(t, "合计", "rnd_intensity") == pytest.approx(0.7 / 28 * 100)   # (0.5+0.2)/(20+8)
+    # labour productivity, 甲: VA = 1 + 1 + 0.1 + 2 = 4.1 亿元, ×12/10 = 4.92; average employees
+    # (1000 + 1200)/2 = 1100; 4.92 亿元 = 49200 万元 → 49200/1100 = 44.727 万元/人
+    assert _get(t, "甲集团", "labour_productivity") == pytest.approx(49200 / 1100)
+    assert _get(t, "甲集团", "labour_productivity", "denominator") == pytest.approx(1100)
+    # total: VA = 4.1 + (0.8 + 0.5 + 0.05 − 3) = 2.45, ×1.2 = 2.94 → 29400 万元 / ((1600+1800)/2 = 1700)
+    assert _get(t, "合计", "labour_productivity") == pytest.approx(29400 / 1700)
+
+
+def test_one_profit_five_ratios_by_hand():
+    t = indicators.compute(_panel(), "2022-10", indicators=["roe", "operating_cash_ratio"])
+    # ROE 甲: 1.5 × 12/10 = 1.8 over average equity (38 + 40)/2 = 39 → 4.615%
+    assert _get(t, "甲集团", "roe") == pytest.approx(1.8 / 39 * 100)
+    # total: (1.5 − 3.2) × 1.2 = −2.04 over ((38+10) + (40+10))/2 = 49 → −4.163%
+    assert _get(t, "合计", "roe") == pytest.approx(-2.04 / 49 * 100)
+    assert _get(t, "乙集团", "operating_cash_ratio") == pytest.approx(-12.5)   # −1/8
+
+
+def test_cash_collection_ratio_is_nan_with_reason_never_zero():
+    t = indicators.compute(_panel(), "2022-10", indicators=["cash_collection_ratio"])
+    assert t["value"].isna().all()
+    assert t["reason"].str.contains("销售商品、提供劳务收到的现金").all()
+
+
+def test_missing_opening_level_gives_nan_with_reason():
+    panel = _panel()
+    panel = panel[panel["period"] != "2021-12"]
+    t = indicators.compute(panel, "2022-10", indicators=["roe", "debt_ratio"])
+    assert math.isnan(_get(t, "甲集团", "roe"))
+    assert "期初（2021-12）" in _get(t, "甲集团", "roe", "reason")
+    assert _get(t, "甲集团", "debt_ratio") == pytest.approx(60.0)  # end-basis indicators unaffected
+
+
+def test_one_missing_enterprise_input_makes_the_total_missing():
+    t = indicators.compute(_panel(rnd_spending_ytd=np.nan), "2022-10", indicators=["rnd_intensity"])
+    assert _get(t, "甲集团", "rnd_intensity") == pytest.approx(2.5)     # 0.5/20
+    assert math.isnan(_get(t, "乙集团", "rnd_intensity"))
+    assert math.isnan(_get(t, "合计", "rnd_intensity"))
+    assert "乙集团" in _get(t, "合计", "rnd_intensity", "reason")
+
+
+def test_non_positive_denominator_gives_nan():
+    t = indicators.compute(_panel(revenue_ytd=0.0), "2022-10", indicators=["revenue_profit_margin"])
+    assert math.isnan(_get(t, "乙集团", "revenue_profit_margin"))
+    assert "分母≤0" in _get(t, "乙集团", "revenue_profit_margin", "reason")
+
+
+def test_yoy_change():
+    t = indicators.with_yoy(_panel(), "2022-10", indicators=["debt_ratio", "total_profit"])
+    # debt ratio 甲: 60% now, 54/90 = 60% a year before → change 0 pp; 乙: 80% vs 80% → 0
+    assert _get(t, "甲集团", "debt_ratio", "change") == pytest.approx(0.0)
+    # total profit 甲: 2 vs 1 → +1 亿元, +100%; 乙: −3 vs 1 → −4, growth undefined across a loss
+    assert _get(t, "甲集团", "total_profit", "change") == pytest.approx(1.0)
+    assert _get(t, "甲集团", "total_profit", "yoy_pct") == pytest.approx(100.0)
+    assert math.isnan(_get(t, "乙集团", "total_profit", "yoy_pct"))
+    wide = indicators.wide(t)
+    assert list(wide.index) == ["甲集团", "乙集团", "合计"]
+
+
+def test_no_year_before_gives_nan_change():
+    panel = _panel()
+    t = indicators.with_yoy(panel[panel["year"] == 2022], "2022-10", indicators=["debt_ratio"])
+    assert t["prev_value"].isna().all() and t["change"].isna().all()
