@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from batch_fixtures import EVIL, chart_notebook, failing_notebook, figures_notebook, tiny_panel, write_notebook
+from tests.batch_fixtures import EVIL, chart_notebook, failing_notebook, figures_notebook, tiny_panel, write_notebook
 from soe_analysis import batch, cli, config
 from soe_analysis.errors import SoeError, UsageError
 

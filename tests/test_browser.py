@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from batch_fixtures import chart_notebook, figures_notebook, tiny_panel
+from tests.batch_fixtures import chart_notebook, figures_notebook, tiny_panel
 from soe_analysis import batch
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
