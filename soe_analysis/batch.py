@@ -297,11 +297,24 @@ def _local_roots(*extra) -> list[tuple[str, str]]:
     return sorted(out, key=lambda item: -len(item[0]))
 
 
+_DATA_URI = re.compile(r"(data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+)")
+
+
+def _outside_data_uris(text: str) -> list[str]:
+    """``text`` split so that odd items are base64 data URIs (where ``/tmp`` can occur by chance)."""
+    return _DATA_URI.split(text)
+
+
 def scrub_paths(text: str, roots) -> str:
-    """Replace each local root in ``text`` by its stand-in (``<project>``, ``<python>``, ``~``)."""
-    for path, tag in roots:
-        text = text.replace(path, tag)
-    return text
+    """Replace each local root in ``text`` by its stand-in (``<project>``, ``<python>``, ``~``).
+
+    Embedded base64 data (figures, fonts) is left alone.
+    """
+    parts = _outside_data_uris(text)
+    for i in range(0, len(parts), 2):
+        for path, tag in roots:
+            parts[i] = parts[i].replace(path, tag)
+    return "".join(parts)
 
 
 def one_line(text: str, roots=(), limit: int = 240) -> str:
@@ -354,8 +367,9 @@ def html_problems(page: str, roots=()) -> list[str]:
     problems = list(dict.fromkeys(parser.problems))
     if re.search(r"url\(\s*['\"]?\s*(?:https?:)?//", page, re.I) or re.search(r"@import", page, re.I):
         problems.append("CSS loads a remote resource")
+    text = "".join(_outside_data_uris(page)[::2])
     for path, _ in roots:
-        if path in page:
+        if path in text:
             problems.append("a local path of the build machine")
             break
     return problems

@@ -146,6 +146,14 @@ def test_html_problems_accepts_embedded_content_and_flags_local_paths():
     assert batch.scrub_paths("see /srv/build/project/data/x.csv", roots) == "see <project>/data/x.csv"
 
 
+def test_base64_data_is_not_mistaken_for_a_local_path():
+    # base64 uses "/" and letters, so "/tmp" occurs in embedded figures by chance
+    page = '<img src="data:image/png;base64,iVBORw0K/tmpAAAA/srv/build/project==">'
+    roots = [("/srv/build/project", "<project>"), ("/tmp", "<tmp>")]
+    assert batch.html_problems(page, roots) == []
+    assert batch.scrub_paths(page + " /tmp/x", roots) == page + " <tmp>/x"
+
+
 def test_one_line_error_summary():
     text = "\x1b[0;31mValueError\x1b[0m: bad\n   value in /srv/build/project/a.csv"
     assert batch.one_line(text, [("/srv/build/project", "<project>")]) == "ValueError: bad value in <project>/a.csv"
