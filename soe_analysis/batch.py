@@ -814,8 +814,16 @@ ul.kf{margin:0;padding-left:1.1em} .muted{color:#888}
 
 
 def _fmt_value(value) -> str:
-    """A key figure as recorded (the notebook rounds it); NaN was recorded as null → "—"."""
-    return "—" if value is None else str(value)
+    """A key figure for the index: floats rounded half-up (2 dp; 3 below 1, e.g. probabilities);
+    NaN was recorded as null → "—"."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        from .metrics import round_half_up
+
+        digits = 3 if abs(value) < 1 else 2
+        return f"{round_half_up(value, digits) + 0.0:,.{digits}f}"  # + 0.0 turns -0.0 into 0.0
+    return str(value)
 
 
 def _period_sort_key(manifest: dict) -> tuple:

@@ -348,3 +348,11 @@ def test_cli_usage_errors(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main(["report", "--period", "2022-10", "--jobs", "0"])
     assert exc.value.code == 2
+
+
+def test_index_formats_key_figures_like_a_printed_report():
+    from soe_analysis.batch import _fmt_value
+
+    # -9.940000000000001 is float noise of −9.94; probabilities keep 3 decimals; tiny residuals show as 0
+    assert [_fmt_value(v) for v in (-9.940000000000001, 0.7225, -1.1e-14, 3325.445, None, 2)] == \
+        ["-9.94", "0.723", "0.000", "3,325.45", "—", "2"]
