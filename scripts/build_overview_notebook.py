@@ -125,7 +125,7 @@ cells = [
         "    'total_profit_ytd_yi': figures['total_profit_ytd'],\n"
         "    'loss_makers_n': len(figures['loss_makers']),\n"
         "    'risk_score_total_band': float(total_score),\n"
-        "}))"),
+        "}));"),
 ]
 
 for i, cell in enumerate(cells):

@@ -24,7 +24,8 @@ REGISTER_FILE = REFINANCING_DIR / "融资置换台账_2022.csv"
 REMAINING_DEBT_FILE = REFINANCING_DIR / "存量高息融资_2022年10月末.csv"
 
 PROCESSED_DIR = DATA_DIR / "processed"
-PANEL_FILE = PROCESSED_DIR / "panel.parquet"
+# SOE_ANALYSIS_PANEL points notebooks at another panel (the report batch sets it for --panel).
+PANEL_FILE = Path(os.environ.get("SOE_ANALYSIS_PANEL") or PROCESSED_DIR / "panel.parquet").resolve()
 QUALITY_FILE = PROCESSED_DIR / "data_quality.csv"
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"

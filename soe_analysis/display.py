@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .panel import dataset_banner, dataset_label
+from .schema import DATASET_LABELS
 
 KEYFIGURES_ENV = "SOE_ANALYSIS_KEYFIGURES"
 
@@ -30,7 +31,7 @@ _BANNER_STYLE = {
 def banner_html(panel: pd.DataFrame | None = None, *, label: str | None = None, source: str = "") -> str:
     """An HTML banner naming the data's nature (demonstration / real / user), text escaped."""
     label = label or dataset_label(panel)
-    text = dataset_banner(panel) if panel is not None else label
+    text = dataset_banner(panel) if panel is not None else DATASET_LABELS.get(label, label)
     if source:
         text = f"{text} — {source}"
     style = _BANNER_STYLE.get(label, _BANNER_STYLE["user"])

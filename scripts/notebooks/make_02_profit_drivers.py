@@ -143,7 +143,7 @@ cells = [
         "}\n"
         "if params.enterprise:\n"
         "    figures['enterprise_profit_change_yi'] = float(br.profit.at[params.enterprise, 'change'])\n"
-        "record_key_figures(figures)"
+        "record_key_figures(figures);"
     ),
 ]
 

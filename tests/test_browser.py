@@ -1,0 +1,136 @@
+"""The shared reports and the index, opened in headless Chromium as a reader would open them.
+
+Needs Debian's ``chromium`` (``/usr/bin/chromium``; ``.ci/run`` installs it) and the Python
+package ``playwright`` driving it; skips with the reason when either is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.batch_fixtures import chart_notebook, figures_notebook, tiny_panel
+from soe_analysis import batch
+
+pytestmark = [pytest.mark.browser, pytest.mark.notebook]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _chromium() -> str:
+    found = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
+    if not found:
+        pytest.skip("Chromium is not installed (apt-get install chromium chromium-driver; .ci/run does it)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip("the Python package playwright is not installed (pip install playwright)")
+    return str(found)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    executable = _chromium()
+    root = tmp_path_factory.mktemp("browser")
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    figures_notebook(notebooks)
+    chart_notebook(notebooks)
+    panel = tiny_panel(root / "panel.parquet")
+    periods = [batch.ReportPeriod("2022-10", "2022-10")]
+    result = batch.run_batch(periods, notebooks_dir=notebooks, out_dir=root / "reports", jobs=2,
+                             panel_path=panel, dataset="demonstration", progress=False)
+    assert result.ok, result.failures
+    return executable, result
+
+
+def _open(executable: str, page_path: Path, shot: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    errors, requests = [], []
+    with sync_playwright() as p:
+        profile = shot.parent / f"profile-{shot.stem}"
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=executable, headless=True, args=ARGS)
+        try:
+            page = context.new_page()
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(page_path.as_uri(), wait_until="load")
+            cjk = _cjk_glyphs_drawn(page)
+            images = page.eval_on_selector_all(
+                "img", "els => els.map(e => ({ok: e.complete && e.naturalWidth > 0, src: e.src.slice(0, 30)}))")
+            text = page.inner_text("body")
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            context.close()
+    return {"errors": errors, "images": images, "text": text, "cjk": cjk,
+            "remote": [u for u in requests if not u.startswith(("file:", "data:"))]}
+
+
+_MARK_CJK = r"""() => {
+  const cjk = /[\u2e80-\u9fff\uff00-\uffef]/g;
+  let n = 0;
+  for (const el of document.body.querySelectorAll("*")) {
+    const own = [...el.childNodes].filter(c => c.nodeType === 3).map(c => c.data).join("");
+    const count = (own.match(cjk) || []).length;
+    if (count && el.offsetParent !== null) { el.dataset.cjk = count; n++; }
+  }
+  return n;
+}"""
+
+
+def _cjk_glyphs_drawn(page) -> list[tuple[str, int, int]]:
+    """(text, CJK characters, glyphs Chromium drew from an embedded font) per element with CJK text.
+
+    This machine may have no CJK system font: a CJK character not drawn from the embedded font
+    is a box. Chromium's DevTools protocol says which font drew each node's glyphs.
+    """
+    page.evaluate(_MARK_CJK)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    out = []
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-cjk]"})["nodeIds"]:
+        attrs = cdp.send("DOM.getAttributes", {"nodeId": node})["attributes"]
+        count = int(attrs[attrs.index("data-cjk") + 1])
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        drawn = sum(f["glyphCount"] for f in fonts if f["isCustomFont"])
+        html = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"][:60]
+        out.append((html, count, drawn))
+    return out
+
+
+def test_shared_reports_render_offline(built, tmp_path):
+    executable, result = built
+    folder = result.out_dir / "2022-10"
+    for name in ("10_figures", "30_chart"):
+        seen = _open(executable, folder / f"{name}.shared.html", tmp_path / f"{name}.png")
+        assert seen["errors"] == [], seen["errors"]
+        assert seen["remote"] == [], seen["remote"]
+        assert all(img["ok"] for img in seen["images"]), seen["images"]
+        assert seen["cjk"] and all(count <= drawn for _, count, drawn in seen["cjk"]), seen["cjk"]
+        assert "演示数据" in seen["text"]  # the demonstration banner, in Chinese
+        assert (tmp_path / f"{name}.png").stat().st_size > 0
+    chart = _open(executable, folder / "30_chart.shared.html", tmp_path / "chart.png")
+    assert len(chart["images"]) == 1  # the bar chart, embedded
+    assert "利润总额图" in chart["text"]
+    figures = _open(executable, folder / "10_figures.shared.html", tmp_path / "figures.png")
+    assert "<script>alert(1)</script>" in figures["text"]  # shown as text, never run
+    assert "import pandas" not in figures["text"]  # code hidden
+
+
+def test_index_renders(built, tmp_path):
+    executable, result = built
+    seen = _open(executable, result.index, tmp_path / "index.png")
+    assert seen["errors"] == [] and seen["remote"] == []
+    assert all(img["ok"] for img in seen["images"])
+    assert seen["cjk"] and all(count <= drawn for _, count, drawn in seen["cjk"]), seen["cjk"]
+    assert "国企财务分析报告索引" in seen["text"] and "演示数据" in seen["text"]
+    assert "total_assets_yi: 120.5" in seen["text"]  # 100.0 + 20.5 recorded by 10_figures
