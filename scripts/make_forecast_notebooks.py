@@ -83,7 +83,7 @@ NB04 = [
              "    'total_profit_p_reach': fig_rows.at['total_profit', 'p_reach'],\n"
              "    'total_assets_point_yi': fig_rows.at['assets', 'point'],\n"
              "    'as_of': f'{period.year:04d}-{period.month:02d}',\n"
-             "})"),
+             "});"),
 ]
 
 NB05 = [
@@ -182,7 +182,7 @@ NB05 = [
              "    'profit_coverage80_pct': goals['profit_yi']['pooled_coverage80_pct'],\n"
              "    'revenue_coverage95_pct': goals['revenue_yi']['pooled_coverage95_pct'],\n"
              "    'profit_coverage95_pct': goals['profit_yi']['pooled_coverage95_pct'],\n"
-             "})"),
+             "});"),
 ]
 
 if __name__ == "__main__":
