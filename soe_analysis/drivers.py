@@ -58,7 +58,7 @@ from .errors import DataError, SoeError, UsageError
 from .metrics import round_half_up
 from .panel import as_of as cut_as_of
 from .panel import dataset_label, month_rows, value_column
-from .params import LANGS, check_as_of, check_lang
+from .params import check_as_of, check_lang
 from .periods import month_str, parse_month, ytd_label
 
 # --------------------------------------------------------------------------------------------

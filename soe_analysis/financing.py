@@ -33,7 +33,6 @@ A new rate above the old one is flagged (``rate_up``) and counts negative on eve
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np

@@ -187,7 +187,7 @@ def test_index_escapes_every_text():
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4  # note, key, value, error
     assert batch.html_problems(page) == []
     assert 'href="2022Q4/20_y.html#papermill-error-cell"' in page and "failing cell In [4]" in page
-    assert "n_yi: <b>1.5</b>" in page and "Demonstration data" in page
+    assert "n_yi: <b>1.50</b>" in page and "Demonstration data" in page
 
 
 def test_swap_in_replaces_a_period_folder(tmp_path):
@@ -289,7 +289,7 @@ def test_key_figures_reach_the_index(run):
     assert figures["2022Q4"] == {"total_assets_yi": 120.5, "as_of": "2022-10", "lang": "zh", "largest": "交发集团"}
     assert figures["2023-01"]["as_of"] == "2023-01"
     index = result.index.read_text(encoding="utf-8")
-    assert "total_assets_yi: <b>120.5</b>" in index
+    assert "total_assets_yi: <b>120.50</b>" in index  # the index prints 2 decimals
     assert "截至 2022-10" in index  # the quarter's as-of month is said
     assert 'href="2022Q4/20_fails.html#papermill-error-cell"' in index
     assert "演示数据" in index  # demonstration banner

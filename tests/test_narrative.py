@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from _overview_panel import make_panel
 
-from soe_analysis import config, metrics, narrative
+from soe_analysis import metrics, narrative
 from soe_analysis.errors import UsageError
 
 
@@ -110,8 +110,7 @@ def test_figures_table_total_row(panel):
 
 # --- the shipped data: the source document's first paragraph -----------------------------
 
-@pytest.mark.skipif(not config.PANEL_FILE.exists(), reason="panel not built (run soe-analysis ingest)")
-def test_shipped_data_reproduces_the_document():
+def test_shipped_data_reproduces_the_document(shipped_panel):  # conftest builds the panel
     from soe_analysis.panel import load_panel
 
     text = narrative.narrative(load_panel(), "2022-10")

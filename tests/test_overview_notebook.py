@@ -64,8 +64,7 @@ def test_overview_notebook_mid_2023_in_english(tmp_path):
 
 
 @pytest.mark.notebook
-@pytest.mark.skipif(not config.PANEL_FILE.exists(), reason="panel not built (run soe-analysis ingest)")
-def test_overview_notebook_on_shipped_data(tmp_path):
+def test_overview_notebook_on_shipped_data(tmp_path, shipped_panel):  # conftest builds the panel
     figures = run_notebook("01_overview.ipynb", tmp_path)
     assert figures["total_assets_yi"] == 3325.44
     assert figures["total_profit_ytd_yi"] == -5.41
