@@ -7,13 +7,15 @@ import nbformat as nbf
 HERE = Path(__file__).resolve().parent.parent / "notebooks"
 
 
-def nb(cells):
+def nb(cells, stem):
+    """A notebook with stable cell ids (stem-NN), so regenerating it leaves git diffs clean."""
     book = nbf.v4.new_notebook()
     book.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
                      "language_info": {"name": "python"}}
     out = []
-    for kind, text, *tags in cells:
+    for number, (kind, text, *tags) in enumerate(cells):
         cell = nbf.v4.new_markdown_cell(text) if kind == "md" else nbf.v4.new_code_cell(text)
+        cell.id = f"{stem}-{number:02d}"
         if tags:
             cell.metadata["tags"] = tags
         out.append(cell)
@@ -93,17 +95,22 @@ NB05 = [
            "year with a published full-year value and each month with data, every method forecasts "
            "the full year **from data up to that month only** (pseudo-real time); interval "
            "calibration and the default's weights use only earlier years."),
-    ("code", 'data: str = ""  # a CSV in the national-release layout; empty = the shipped MOF file\n'
+    ("code", 'as_of: str = "2022-10"  # YYYY-MM: only releases up to this month are used\n'
+             'data: str = ""  # a CSV in the national-release layout; empty = the shipped MOF file\n'
              'scope: str = "national"  # national, central or local\n'
              'lang: str = "zh"  # zh or en', "parameters"),
     ("code", "import matplotlib.pyplot as plt\n"
              "import pandas as pd\n\n"
              "from soe_analysis import backtest as bt\n"
              "from soe_analysis.display import record_key_figures, show_banner\n"
+             "from soe_analysis.forecast import cut\n"
+             "from soe_analysis.params import check_as_of\n"
              "from soe_analysis.plotting import set_style\n\n"
              "set_style()\n"
              "data_path, scope, lang = bt.check_backtest_params(data, scope, lang)\n"
-             "series = {m: bt.load_release_csv(data_path, m, scope=scope) for m in ('revenue_yi', 'profit_yi')}\n"
+             "period = check_as_of(as_of)  # as an analyst at that month: later releases unseen\n"
+             "series = {m: cut(bt.load_release_csv(data_path, m, scope=scope), period.year, period.month)\n"
+             "          for m in ('revenue_yi', 'profit_yi')}\n"
              "meta = series['revenue_yi'].meta\n"
              "show_banner(label=meta['dataset'], source=bt.source_note(meta))"),
     ("md", "## 数据可得性 / What exists\n\n`L` a published level, `g` only a published growth rate "
@@ -182,10 +189,11 @@ NB05 = [
              "    'profit_coverage80_pct': goals['profit_yi']['pooled_coverage80_pct'],\n"
              "    'revenue_coverage95_pct': goals['revenue_yi']['pooled_coverage95_pct'],\n"
              "    'profit_coverage95_pct': goals['profit_yi']['pooled_coverage95_pct'],\n"
+             "    'last_outcome_year': int(records['revenue_yi']['year'].max()),\n"
              "});"),
 ]
 
 if __name__ == "__main__":
-    nbf.write(nb(NB04), HERE / "04_target_forecast.ipynb")
-    nbf.write(nb(NB05), HERE / "05_method_backtest.ipynb")
+    nbf.write(nb(NB04, "forecast"), HERE / "04_target_forecast.ipynb")
+    nbf.write(nb(NB05, "backtest"), HERE / "05_method_backtest.ipynb")
     print("wrote", HERE / "04_target_forecast.ipynb", HERE / "05_method_backtest.ipynb")

@@ -92,6 +92,14 @@ def test_notebook_05(tmp_path):
     figures = run_notebook("05_method_backtest.ipynb", tmp_path)
     assert 0 < figures["revenue_default_mape_m9_11_pct"] < 5
     assert 0 <= figures["profit_coverage95_pct"] <= 100
+    assert figures["last_outcome_year"] == 2021  # the shipped releases end with 2021's full year
+
+
+@pytest.mark.notebook
+def test_notebook_05_sees_only_releases_up_to_as_of(tmp_path):
+    # as of 2018-06 the last full year an analyst could have scored is 2017
+    figures = run_notebook("05_method_backtest.ipynb", tmp_path, {"as_of": "2018-06"})
+    assert figures["last_outcome_year"] == 2017
 
 
 def test_goal_compares_methods_on_the_same_years():
