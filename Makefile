@@ -30,7 +30,7 @@ test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
 
 lab: ingest ## open JupyterLab on the notebooks, in the same environment
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 data: $(STAMP) ## regenerate the shipped demonstration data (seeded; same files every time)
 	$(BIN)/python scripts/generate_demo_data.py
