@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PERIODS ?= 2022-10 2023Q1..2023Q3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data ingest report test lab bench clean
+.PHONY: help setup data ingest report test lab notebooks bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z][a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ lab: ingest ## open JupyterLab on the notebooks, in the same environment
 data: $(STAMP) ## regenerate the shipped demonstration data (seeded; same files every time)
 	$(BIN)/python scripts/generate_demo_data.py
 	$(BIN)/python scripts/generate_demo_register.py
+
+notebooks: $(STAMP) ## rewrite the generated notebooks from scripts/notebooks (no outputs)
+	$(BIN)/python scripts/notebooks/make_all.py
 
 bench: $(STAMP) ## run the benchmarks and print their figures
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -1,11 +1,7 @@
 """Write notebooks/02_profit_drivers.ipynb (no outputs). Run: python scripts/notebooks/make_02_profit_drivers.py"""
 
-from pathlib import Path
-
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-ROOT = Path(__file__).resolve().parents[2]
+from build import out_dir_from_args, write_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 cells = [
     new_markdown_cell(
@@ -147,13 +143,5 @@ cells = [
     ),
 ]
 
-nb = new_notebook(cells=cells, metadata={
-    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-    "language_info": {"name": "python"},
-})
-for i, cell in enumerate(nb.cells):  # stable ids: regenerating gives the same file
-    cell["id"] = f"cell-{i:02d}"
-nbformat.validate(nb)
-out = ROOT / "notebooks" / "02_profit_drivers.ipynb"
-nbformat.write(nb, out)
-print(out)
+if __name__ == "__main__":
+    print(write_notebook(cells, "02_profit_drivers.ipynb", "cell", out_dir_from_args()))

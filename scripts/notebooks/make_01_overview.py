@@ -1,14 +1,10 @@
-"""Write notebooks/01_overview.ipynb (no outputs) from the cells below: `python scripts/build_overview_notebook.py`.
+"""Write notebooks/01_overview.ipynb (no outputs) from the cells below: `python scripts/notebooks/make_01_overview.py`.
 
 The notebook is thin: every figure comes from a library call; the Markdown says what the reader sees.
 """
 
-from pathlib import Path
-
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-OUT = Path(__file__).resolve().parent.parent / "notebooks" / "01_overview.ipynb"
+from build import out_dir_from_args, write_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 cells = [
     new_markdown_cell(
@@ -128,12 +124,5 @@ cells = [
         "}));"),
 ]
 
-for i, cell in enumerate(cells):
-    cell["id"] = f"overview-{i:02d}"  # stable ids: regenerating gives the same file
-
-nb = new_notebook(cells=cells, metadata={
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-    "language_info": {"name": "python"},
-})
-OUT.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
-print(OUT)
+if __name__ == "__main__":
+    print(write_notebook(cells, "01_overview.ipynb", "overview", out_dir_from_args()))

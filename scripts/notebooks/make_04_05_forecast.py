@@ -1,26 +1,11 @@
-"""Write notebooks 04 (target forecast) and 05 (method backtest) without outputs (nbformat)."""
+"""Write notebooks 04 (target forecast) and 05 (method backtest) without outputs:
+`python scripts/notebooks/make_04_05_forecast.py`."""
 
-from pathlib import Path
-
-import nbformat as nbf
-
-HERE = Path(__file__).resolve().parent.parent / "notebooks"
+from build import cell, out_dir_from_args, write_notebook
 
 
-def nb(cells, stem):
-    """A notebook with stable cell ids (stem-NN), so regenerating it leaves git diffs clean."""
-    book = nbf.v4.new_notebook()
-    book.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                     "language_info": {"name": "python"}}
-    out = []
-    for number, (kind, text, *tags) in enumerate(cells):
-        cell = nbf.v4.new_markdown_cell(text) if kind == "md" else nbf.v4.new_code_cell(text)
-        cell.id = f"{stem}-{number:02d}"
-        if tags:
-            cell.metadata["tags"] = tags
-        out.append(cell)
-    book.cells = out
-    return book
+def nb(cells):
+    return [cell(*spec) for spec in cells]
 
 
 NB04 = [
@@ -194,6 +179,6 @@ NB05 = [
 ]
 
 if __name__ == "__main__":
-    nbf.write(nb(NB04, "forecast"), HERE / "04_target_forecast.ipynb")
-    nbf.write(nb(NB05, "backtest"), HERE / "05_method_backtest.ipynb")
-    print("wrote", HERE / "04_target_forecast.ipynb", HERE / "05_method_backtest.ipynb")
+    out = out_dir_from_args()
+    print(write_notebook(nb(NB04), "04_target_forecast.ipynb", "forecast", out))
+    print(write_notebook(nb(NB05), "05_method_backtest.ipynb", "backtest", out))
