@@ -819,10 +819,9 @@ def _fmt_value(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        from .metrics import round_half_up
+        from .metrics import format_number
 
-        digits = 3 if abs(value) < 1 else 2
-        return f"{round_half_up(value, digits) + 0.0:,.{digits}f}"  # + 0.0 turns -0.0 into 0.0
+        return format_number(value, 3 if abs(value) < 1 else 2, thousands=True)
     return str(value)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .drivers import DRIVER_LABELS, TOTAL_NAME, Bridge
-from .metrics import round_half_up
+from .metrics import format_number
 from .params import check_lang
 
 UP, DOWN, LEVEL = "#3a923a", "#c03d3e", "#4c72b0"
@@ -21,8 +21,7 @@ def _num(value: float, sign: bool = False) -> str:
     """2-decimal label, half-up; a value that rounds to zero prints 0.00 (never -0.00)."""
     if pd.isna(value):
         return "n/a"
-    v = round_half_up(float(value), 2) + 0.0
-    return f"{v:+.2f}" if sign and v != 0 else f"{v:.2f}"
+    return format_number(value, sign=sign)
 
 
 def _axes(ax, figsize=(9, 4.5)):

@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, SoeError, UsageError
-from .metrics import round_half_up
+from .metrics import format_number, round_half_up
 from .panel import as_of as cut_as_of
 from .panel import dataset_label, month_rows, value_column
 from .params import check_as_of, check_lang
@@ -671,12 +671,7 @@ def interest_split(br: Bridge) -> pd.DataFrame:
 
 
 def _fmt(value: float) -> str:
-    return f"{round_half_up(abs(value), 2):.2f}"
-
-
-def _signed(value: float) -> str:
-    v = round_half_up(value, 2)
-    return f"{v:.2f}" if v != 0 else "0.00"
+    return format_number(abs(value))
 
 
 def _driver_phrase(driver: str, effect: float, br: Bridge, name: str | None, lang: str) -> str:
@@ -699,12 +694,12 @@ def _driver_phrase(driver: str, effect: float, br: Bridge, name: str | None, lan
         o0 = br.base_values.at[name, ONE_OFF] if name in br.base_values.index else np.nan
         o1 = br.current_values.at[name, ONE_OFF] if name in br.current_values.index else np.nan
         if not up and o0 > 0:
-            return f"上年同期一次性收益{_fmt(o0)}亿元（本期{_signed(o1)}亿元）" if zh and br.is_year_on_year else (
-                f"基期一次性收益{_fmt(o0)}亿元（本期{_signed(o1)}亿元）" if zh else
-                f"a one-off gain of {_fmt(o0)} in the base period (now {_signed(o1)})")
+            return f"上年同期一次性收益{_fmt(o0)}亿元（本期{format_number(o1)}亿元）" if zh and br.is_year_on_year else (
+                f"基期一次性收益{_fmt(o0)}亿元（本期{format_number(o1)}亿元）" if zh else
+                f"a one-off gain of {_fmt(o0)} in the base period (now {format_number(o1)})")
         if up and o1 > 0:
-            return f"本期一次性收益{_fmt(o1)}亿元（{'上年同期' if br.is_year_on_year else '基期'}{_signed(o0)}亿元）" if zh else \
-                f"a one-off gain of {_fmt(o1)} this period (base {_signed(o0)})"
+            return f"本期一次性收益{_fmt(o1)}亿元（{'上年同期' if br.is_year_on_year else '基期'}{format_number(o0)}亿元）" if zh else \
+                f"a one-off gain of {_fmt(o1)} this period (base {format_number(o0)})"
     if driver == "one_off_items":
         return f"非经常性损益{'增加' if up else '减少'}{amount}亿元" if zh else \
             f"{'higher' if up else 'lower'} one-off items ({'+' if up else '-'}{amount})"
@@ -760,12 +755,12 @@ def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top:
         return f"a profit of {_fmt(v)}" if v > 0 else (f"a loss of {_fmt(v)}" if v < 0 else "break-even")
 
     if status == "entry":
-        return (f"{who}{now}利润总额{_signed(p1)}亿元（{level_zh(p1)}），{then}不在范围内，全部计入企业范围变动。" if zh
-                else f"{who}: total profit {now} {_signed(p1)} (亿元, {level_en(p1)}); not present in {then}, "
+        return (f"{who}{now}利润总额{format_number(p1)}亿元（{level_zh(p1)}），{then}不在范围内，全部计入企业范围变动。" if zh
+                else f"{who}: total profit {now} {format_number(p1)} (亿元, {level_en(p1)}); not present in {then}, "
                      f"so all of it counts as entry/exit.")
     if status == "exit":
-        return (f"{who}{then}利润总额{_signed(p0)}亿元（{level_zh(p0)}），{now}不在范围内，全部计入企业范围变动。" if zh
-                else f"{who}: total profit {then} {_signed(p0)} (亿元, {level_en(p0)}); not present in {now}, "
+        return (f"{who}{then}利润总额{format_number(p0)}亿元（{level_zh(p0)}），{now}不在范围内，全部计入企业范围变动。" if zh
+                else f"{who}: total profit {then} {format_number(p0)} (亿元, {level_en(p0)}); not present in {now}, "
                      f"so all of it counts as entry/exit.")
 
     ranked = effects.dropna()
@@ -789,7 +784,7 @@ def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top:
         move = f"{compare}{'增加' if change > 0 else '减少'}{_fmt(change)}亿元" if rc != 0 else f"{compare}基本持平"
         turn = ("，由盈转亏" if p0 > 0 > p1 else "，扭亏为盈" if p0 < 0 < p1 else
                 ("，亏损扩大" if p1 < p0 else "，亏损收窄") if p0 < 0 and p1 < 0 and rc != 0 else "")
-        text = (f"{who}{now}利润总额{_signed(p1)}亿元{prefix_lfl}，{move}"
+        text = (f"{who}{now}利润总额{format_number(p1)}亿元{prefix_lfl}，{move}"
                 f"（{'上年同期' if br.is_year_on_year else '基期'}{level_zh(p0)}{turn}）")
         if same:
             text += "，主要因" + "、".join(phrases(same))
@@ -803,14 +798,14 @@ def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top:
     move = (f"{'up' if change > 0 else 'down'} {_fmt(change)} {compare}" if rc != 0 else f"flat {compare}")
     turn = (", swinging to a loss" if p0 > 0 > p1 else ", returning to profit" if p0 < 0 < p1 else
             (", a wider loss" if p1 < p0 else ", a narrower loss") if p0 < 0 and p1 < 0 and rc != 0 else "")
-    text = (f"{who}: total profit {now}{prefix_lfl} {_signed(p1)} 亿元, {move} "
+    text = (f"{who}: total profit {now}{prefix_lfl} {format_number(p1)} 亿元, {move} "
             f"(from {level_en(p0)}{turn})")
     if same:
         text += "; mainly " + ", ".join(phrases(same))
     if offset:
         text += "; partly offset by " + ", ".join(phrases(offset))
     if by_firm:
-        text += "; by enterprise: " + ", ".join(f"{e} {_signed(br.profit.at[e, 'change'])}" for e in by_firm)
+        text += "; by enterprise: " + ", ".join(f"{e} {format_number(br.profit.at[e, 'change'])}" for e in by_firm)
     return text + "."
 
 

@@ -29,6 +29,18 @@ def round_half_up(value: float, digits: int = 2) -> float:
     return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def is_number(value) -> bool:
+    """A finite int or float (not None, NaN, inf or text)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def format_number(value: float, digits: int = 2, *, thousands: bool = False, sign: bool = False) -> str:
+    """A number as printed: half-up to ``digits``, never ``-0.00``; optional 1,234 separators and +."""
+    rounded = round_half_up(float(value), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    spec = f"{'+' if sign and rounded != 0 else ''}{',' if thousands else ''}.{digits}f"
+    return format(rounded, spec)
+
+
 def pct_change(current: float, previous: float) -> float:
     """Growth in percent; NaN when the base is missing, zero or negative (growth is meaningless)."""
     if previous is None or not np.isfinite(previous) or previous <= 0 or not np.isfinite(current):

@@ -22,10 +22,11 @@ document does.
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
+from .metrics import format_number as fmt
+from .metrics import is_number as _ok
 from .metrics import round_half_up
 from .params import check_lang
 from .periods import parse_month, ytd_label
@@ -34,14 +35,6 @@ _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "A
               "September", "October", "November", "December")
 
 
-def _ok(value) -> bool:
-    return value is not None and isinstance(value, (int, float)) and math.isfinite(value)
-
-
-def fmt(value: float, digits: int = 2, *, thousands: bool = False) -> str:
-    """A number as printed: half-up to ``digits``, no ``-0.00``; ``thousands`` adds 1,234 separators."""
-    rounded = round_half_up(float(value), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"{rounded:,.{digits}f}" if thousands else f"{rounded:.{digits}f}"
 
 
 def _is_zero(value: float, digits: int = 2) -> bool:

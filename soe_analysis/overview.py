@@ -13,15 +13,12 @@ import html
 import numpy as np
 import pandas as pd
 
-from .narrative import fmt
+from .metrics import format_number as fmt
+from .metrics import is_number as _finite
 from .params import check_lang
 from .panel import as_of as cut_as_of
 from .periods import parse_month, ytd_label
 from .schema import ytd
-
-
-def _finite(value) -> bool:
-    return value is not None and isinstance(value, (int, float)) and np.isfinite(value)
 
 
 def kpi_cards(figures: dict, lang: str = "zh") -> list[dict]:

@@ -114,3 +114,14 @@ def test_as_of_never_sees_later_months(tmp_path):
 def test_round_half_up_is_printed_rounding():
     assert round_half_up(0.125) == 0.13 and round_half_up(-5.405) == -5.41 and round_half_up(2.675) == 2.68
     assert rounded({"a": 1.005, "b": [float("nan")]}) == {"a": 1.01, "b": [None]}
+
+
+def test_format_number_prints_as_a_report_does():
+    from soe_analysis.metrics import format_number, is_number
+
+    # half-up, no -0.00, separators and explicit sign on request
+    assert [format_number(v) for v in (2.675, -0.004, -5.405)] == ["2.68", "0.00", "-5.41"]
+    assert format_number(3325.445, thousands=True) == "3,325.45"
+    assert format_number(0.7225, 3) == "0.723"
+    assert [format_number(v, sign=True) for v in (1.5, -1.5, 0.001)] == ["+1.50", "-1.50", "0.00"]
+    assert [is_number(v) for v in (1, 2.5, float("nan"), None, "3", True)] == [True, True, False, False, False, False]
