@@ -27,7 +27,7 @@ import pandas as pd
 
 from .metrics import format_number as fmt
 from .metrics import is_number as _ok
-from .metrics import round_half_up
+from .metrics import pct_change, round_half_up
 from .params import check_lang
 from .periods import parse_month, ytd_label
 
@@ -75,7 +75,7 @@ def _profit_change_zh(fig: dict) -> str | None:
     now, prev = fig.get("total_profit_ytd"), fig.get("total_profit_ytd_prev")
     change = fig.get("total_profit_ytd_change")
     if _ok(now) and _ok(prev) and now > 0 and prev > 0:
-        return _zh_rate((now / prev - 1.0) * 100.0)
+        return _zh_rate(pct_change(now, prev))
     if _ok(now) and _ok(prev) and _ok(change) and now < 0 and prev < 0 and not _is_zero(change):
         return f"同比{'减亏' if change > 0 else '增亏'}{fmt(abs(change))}亿元"
     return _zh_amount_change(change)
@@ -163,7 +163,7 @@ def _en_level(label: str, value: float, change: str | None) -> str | None:
 def _profit_change_en(fig: dict) -> str | None:
     now, prev = fig.get("total_profit_ytd"), fig.get("total_profit_ytd_prev")
     if _ok(now) and _ok(prev) and now > 0 and prev > 0:
-        return _en_rate((now / prev - 1.0) * 100.0)
+        return _en_rate(pct_change(now, prev))
     return _en_amount_change(fig.get("total_profit_ytd_change"))
 
 

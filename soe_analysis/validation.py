@@ -12,7 +12,7 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 
-from .schema import FLOWS, LINE_BY_NAME, LINES, STOCKS
+from .schema import FLOWS, LINE_BY_NAME, LINES
 
 WAN = 1e-4  # one 万元 in 亿元
 UNIT_FACTOR_THRESHOLD = 1000.0  # a ratio this far from an enterprise's own median is a unit slip
@@ -203,10 +203,6 @@ def check_panel_flows(panel: pd.DataFrame, issues: IssueLog) -> None:
             issues.warning(r["source_file"], r["source_row"], LINE_BY_NAME[name].zh,
                            f"{r['enterprise']} {r['period']}: year-to-date {LINE_BY_NAME[name].zh} fell by "
                            f"{wan(-r[f'{name}_m'])} from the month before")
-
-
-__all__ = ["IssueLog", "QUALITY_COLUMNS", "check_totals", "check_duplicates", "check_rows",
-           "check_unit_slips", "check_months", "check_panel_flows", "STOCKS"]
 
 
 def format_quality(table: pd.DataFrame, limit: int = 30) -> str:
