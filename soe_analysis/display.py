@@ -59,10 +59,11 @@ def _jsonable(value):
     return value
 
 
-def record_key_figures(figures: dict, path: str | os.PathLike | None = None) -> dict:
+def record_key_figures(figures: dict, path: str | os.PathLike | None = None) -> None:
     """Write a notebook's key figures (a small flat dict: name → number or short text) as JSON.
 
-    Values should carry their unit in the key, e.g. ``{"total_assets_yi": 3325.44}``.
+    Values should carry their unit in the key, e.g. ``{"total_assets_yi": 3325.44}``. Returns
+    nothing, so a notebook's last line never echoes the dict into a shared report.
     """
     data = _jsonable(figures)
     target = path or os.environ.get(KEYFIGURES_ENV)
@@ -73,4 +74,3 @@ def record_key_figures(figures: dict, path: str | os.PathLike | None = None) -> 
                                          suffix=".tmp", delete=False) as tmp:
             json.dump(data, tmp, ensure_ascii=False, indent=1)
         os.replace(tmp.name, target)
-    return data
