@@ -36,8 +36,8 @@ data: $(STAMP) ## regenerate the shipped demonstration data (seeded; same files 
 	$(BIN)/python scripts/generate_demo_data.py
 	$(BIN)/python scripts/generate_demo_register.py
 
-notebooks: $(STAMP) ## rewrite the generated notebooks from scripts/notebooks (no outputs)
-	$(BIN)/python scripts/notebooks/make_all.py
+notebooks: $(STAMP) ## clear outputs from the notebooks before committing (they are their own source)
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
 
 bench: $(STAMP) ## run the benchmarks and print their figures
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
