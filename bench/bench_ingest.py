@@ -64,7 +64,7 @@ def generate(folder: Path, enterprises: int, months: int) -> int:
 def child(raw: str, out: str) -> None:
     """Runs in the child: ingest (read, clean, validate, write) and report seconds."""
     start = time.perf_counter()
-    from soe_analysis.ingest import ingest
+    from soe_analysis.io.ingest import ingest
 
     imported = time.perf_counter()
     result = ingest(raw, out)

@@ -16,7 +16,7 @@ How the data's quirks are handled (never by inventing values):
   as outcomes; at most ±0.05% of the value, far below forecast errors (the rows are listed in
   :func:`load_release_csv`'s ``meta["inexact"]``).
 
-The file is read by :func:`soe_analysis.reference.load_national_soe`, the one reader of this
+The file is read by :func:`soe_analysis.io.reference.load_national_soe`, the one reader of this
 layout (row-level checks; shipped file ``real``, any other ``user``).
 
 For each year with a published full-year value and each month 1–11 with data, every method
@@ -57,13 +57,13 @@ def load_release_csv(path: str | Path | None = None, metric: str = "revenue_yi",
     """One metric of one scope of a release file, as a year × month table.
 
     The file is read and checked, row by row, by the one reader of this layout,
-    :func:`soe_analysis.reference.load_national_soe` (errors name file, row and column); the
+    :func:`soe_analysis.io.reference.load_national_soe` (errors name file, row and column); the
     shipped Ministry of Finance file is labelled ``real`` (``meta["dataset"]``) with its per-row
     ``source_url``, any other file ``user``. ``metric`` is a value column of the file (``*_yi``
     in 亿元, or ``*_pct``); for ``<stem>_yi`` a ``<stem>_yoy_pct`` column, when present, feeds the
     methods that use the published like-for-like growth.
     """
-    from .reference import is_numeric_column, load_national_soe
+    from .io.reference import is_numeric_column, load_national_soe
 
     if kind not in ("flow", "stock"):
         raise UsageError(f"kind must be flow or stock, got {kind!r}")
@@ -254,7 +254,7 @@ def check_backtest_params(data, scope, lang):
 def source_note(meta: dict) -> str:
     """One line naming the data's origin (publisher and file)."""
     if meta.get("dataset") == "real":
-        from .reference import NATIONAL_SOURCE
+        from .io.reference import NATIONAL_SOURCE
         return f"{NATIONAL_SOURCE}; source_url per row in {Path(meta['file']).name}"
     return f"user file {meta.get('file')}"
 

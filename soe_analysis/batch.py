@@ -400,7 +400,7 @@ def cjk_font_css(page: str) -> str:
 
     from fontTools import subset
 
-    from .plotting import cjk_font_path
+    from .plots.style import cjk_font_path
 
     chars = sorted(set(_CJK_CHAR.findall(page)))
     if not chars:

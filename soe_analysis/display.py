@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .panel import dataset_banner, dataset_label
+from .io.panel import dataset_banner, dataset_label
 from .schema import DATASET_LABELS
 
 KEYFIGURES_ENV = "SOE_ANALYSIS_KEYFIGURES"

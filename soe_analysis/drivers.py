@@ -56,8 +56,8 @@ import pandas as pd
 
 from .errors import DataError, SoeError, UsageError
 from .metrics import format_number, round_half_up
-from .panel import as_of as cut_as_of
-from .panel import dataset_label, month_rows, value_column
+from .io.panel import as_of as cut_as_of
+from .io.panel import dataset_label, month_rows, value_column
 from .params import check_as_of, check_lang
 from .periods import month_str, parse_month, ytd_label
 

@@ -1,6 +1,6 @@
 """Refinancing savings (融资置换节约利息): what replacing high-interest debt saved, on every basis.
 
-Input is a register read by :func:`soe_analysis.financing_register.read_register` (amounts in
+Input is a register read by :func:`soe_analysis.io.register.read_register` (amounts in
 万元, rates in percent a year, terms in months). Every saving here is in **亿元**. Each basis is
 stated, because "节约利息成本21.52亿元" means nothing until its basis is known:
 
@@ -39,12 +39,12 @@ import numpy as np
 import pandas as pd
 
 from .errors import SoeError, UsageError
-from .financing_register import (FLOATING_INSTRUMENTS, REPAYMENTS, instrument_label, lpr_for_term,
+from .io.register import (FLOATING_INSTRUMENTS, REPAYMENTS, instrument_label, lpr_for_term,
                                  lpr_tenor_label, repayment_label)
 from .metrics import round_half_up
 from .params import check_lang
 from .periods import month_str, parse_month
-from .reference import load_lpr
+from .io.reference import load_lpr
 
 WAN_PER_YI = 10_000
 
@@ -223,10 +223,10 @@ def loan_savings(register: pd.DataFrame, *, as_of=None, discount_rate: float | N
 
     Parameters
     ----------
-    register : frame from :func:`~soe_analysis.financing_register.read_register`.
+    register : frame from :func:`~soe_analysis.io.register.read_register`.
     as_of : ``YYYY-MM``; needed for ``realised_to_date_yi`` (NaN without it).
     discount_rate : percent a year for the NPV; None discounts each loan at its new rate.
-    lpr : LPR fixings (:func:`soe_analysis.reference.load_lpr`, real; loaded when omitted).
+    lpr : LPR fixings (:func:`soe_analysis.io.reference.load_lpr`, real; loaded when omitted).
     rate_shift_pp : added to the new rate of LPR-linked (floating) new debt, for scenarios.
 
     Returns
@@ -468,7 +468,7 @@ def interest_split(panel: pd.DataFrame | None, loans: pd.DataFrame, as_of) -> pd
         out = _no_panel_frame(enterprises, f"panel lacks {sorted(need - set(panel.columns))}")
         out.loc[swaps_effect.index, "swaps_effect"] = swaps_effect
         return out
-    from .panel import as_of as cut_as_of
+    from .io.panel import as_of as cut_as_of
 
     visible = cut_as_of(panel, period)
 
@@ -556,7 +556,7 @@ def optional_panel(path=None) -> tuple[pd.DataFrame | None, str]:
     An explicitly given ``path`` must exist (its absence is an error, not a silent NaN).
     """
     from . import config
-    from .panel import load_panel
+    from .io.panel import load_panel
 
     if path is None and not config.PANEL_FILE.exists():
         return None, "no panel (run `soe-analysis ingest`): interest-expense split not computed"

@@ -191,7 +191,7 @@ def _select(panel: pd.DataFrame, enterprises) -> pd.DataFrame:
 
 
 def _label(rows: pd.DataFrame) -> str:
-    from .panel import dataset_label
+    from .io.panel import dataset_label
     return dataset_label(rows) if "dataset" in rows else "user"
 
 

@@ -29,8 +29,8 @@ import pandas as pd
 
 from . import config
 from .errors import SoeError
-from .panel import as_of as cut_as_of
-from .panel import month_rows, value_column
+from .io.panel import as_of as cut_as_of
+from .io.panel import month_rows, value_column
 from .periods import month_str, parse_month
 from .schema import LINE_BY_NAME
 

@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from .panel import as_of as cut_as_of
-from .panel import month_rows
+from .io.panel import as_of as cut_as_of
+from .io.panel import month_rows
 from .periods import parse_month
 from .schema import ytd
 

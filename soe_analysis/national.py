@@ -1,6 +1,6 @@
 """The city's growth beside the Ministry of Finance's monthly national SOE releases (real, public).
 
-The releases are read by :func:`soe_analysis.reference.load_national_soe`:
+The releases are read by :func:`soe_analysis.io.reference.load_national_soe`:
 ``data/raw/reference/mof_soe_monthly_2013_2021.csv`` holds the releases as published: YTD
 (1–m月) revenue and profit of all SOEs (``scope`` = national, central, local) in 亿元 with their
 published like-for-like YoY growth in percent, a ``precision`` flag (``exact`` / ``rounded`` /
@@ -14,9 +14,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .metrics import headline, pct_change
-from .panel import dataset_label
+from .io.panel import dataset_label
 from .periods import parse_month, ytd_label
-from .reference import load_national_soe
+from .io.reference import load_national_soe
 
 SOURCE_NOTE_ZH = "全国国企数据：财政部全国国有及国有控股企业经济运行情况月度发布（真实公开数据），各行注明来源网址"
 SOURCE_NOTE_EN = ("National SOE figures: Ministry of Finance monthly releases on state-owned and state-holding "

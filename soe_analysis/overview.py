@@ -1,6 +1,6 @@
 """Pieces of the overview notebook (01_overview): KPI cards and the group's trends since 2019.
 
-The headline paragraph is :mod:`soe_analysis.narrative`, the indicator sets
+The headline paragraph is :mod:`soe_analysis.text.narrative`, the indicator sets
 :mod:`soe_analysis.indicators`, the risk bands :mod:`soe_analysis.risk` and the national
 comparison :mod:`soe_analysis.national`; this module holds what is left: the KPI cards
 (HTML, escaped) and the group totals over time.
@@ -16,7 +16,7 @@ import pandas as pd
 from .metrics import format_number as fmt
 from .metrics import is_number as _finite
 from .params import check_lang
-from .panel import as_of as cut_as_of
+from .io.panel import as_of as cut_as_of
 from .periods import parse_month, ytd_label
 from .schema import ytd
 

@@ -46,8 +46,8 @@ import pandas as pd
 from . import config
 from .errors import SoeError
 from .indicators import TOTAL_EN, TOTAL_ZH, with_total_row
-from .panel import as_of as cut_as_of
-from .panel import month_rows
+from .io.panel import as_of as cut_as_of
+from .io.panel import month_rows
 from .periods import month_str, parse_month
 from .schema import ytd
 

@@ -21,7 +21,7 @@ from . import config
 from .errors import DataError, UsageError
 from .forecast import (YtdSeries, cut, simulate_full_year, simulate_ratio,
                        stock_series_from_panel, summarise_draws, ytd_series_from_panel)
-from .panel import as_of as cut_as_of
+from .io.panel import as_of as cut_as_of
 from .periods import month_str, parse_month
 from .metrics import round_half_up
 from .schema import LINE_BY_NAME

@@ -27,7 +27,7 @@ def figures_notebook(folder: Path) -> Path:
     return write_notebook(
         folder / "10_figures.ipynb",
         'as_of: str = "2022-10"\nlang: str = "zh"',
-        "import pandas as pd\nfrom soe_analysis import display, panel as P\n"
+        "import pandas as pd\nfrom soe_analysis import display\nfrom soe_analysis.io import panel as P\n"
         "from soe_analysis.periods import parse_month\n"
         "month = parse_month(as_of)\n"
         "data = P.as_of(P.load_panel(), month)\n"
@@ -56,7 +56,7 @@ def chart_notebook(folder: Path) -> Path:
     return write_notebook(
         folder / "30_chart.ipynb",
         'as_of: str = "2022-10"',
-        "import matplotlib.pyplot as plt\nfrom soe_analysis.plotting import set_style\n"
+        "import matplotlib.pyplot as plt\nfrom soe_analysis.plots.style import set_style\n"
         "from soe_analysis import display\nset_style()\ndisplay.show_banner(label='demonstration')",
         "#md ## 利润总额图 chart",
         "fig, ax = plt.subplots(figsize=(4, 2.5))\n"

@@ -13,8 +13,8 @@ matplotlib.use("Agg")  # this process only: notebook kernels keep their inline b
 @pytest.fixture(scope="session", autouse=True)
 def shipped_panel():
     from soe_analysis import config
-    from soe_analysis.ingest import ingest
-    from soe_analysis.reading import find_raw_files
+    from soe_analysis.io.ingest import ingest
+    from soe_analysis.io.reading import find_raw_files
 
     raw = find_raw_files(config.FLASH_REPORTS_DIR) if config.FLASH_REPORTS_DIR.exists() else []
     if not raw:

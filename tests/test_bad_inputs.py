@@ -59,7 +59,7 @@ def test_error_lines_name_file_row_and_column(capsys):
 
 
 def test_parsed_values_of_tolerated_spellings(tmp_path):
-    from soe_analysis.ingest import validate_files
+    from soe_analysis.io.ingest import validate_files
 
     aliases = CORPUS / "aliases.csv"
     full = validate_files([CORPUS / "14_fullwidth_and_parentheses.csv"], aliases).panel.iloc[0]
@@ -77,7 +77,7 @@ def test_parsed_values_of_tolerated_spellings(tmp_path):
 
 
 def test_identical_duplicate_is_kept_once():
-    from soe_analysis.ingest import validate_files
+    from soe_analysis.io.ingest import validate_files
 
     panel = validate_files([CORPUS / "03_duplicate_identical.csv"], CORPUS / "aliases.csv").panel
     assert sorted(panel["enterprise"]) == ["乙集团", "甲集团"]

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from soe_analysis.cleaning import build_panel, parse_number, parse_numbers
+from soe_analysis.io.cleaning import build_panel, parse_number, parse_numbers
 from soe_analysis.periods import parse_month, parse_report_period, ytd_label
-from soe_analysis.reading import match_header
+from soe_analysis.io.reading import match_header
 from soe_analysis.schema import LINES, panel_columns
 
 

@@ -352,9 +352,9 @@ def test_missed_anchor_fails_loudly_and_writes_nothing(tmp_path, monkeypatch):
 # ------------------------------------------------------------------ through the project's pipeline
 def test_ingest_and_headline_reproduce_published_figures(generated, tmp_path, capsys):
     from soe_analysis.cli import main as cli
-    from soe_analysis.ingest import ingest
+    from soe_analysis.io.ingest import ingest
     from soe_analysis.metrics import headline, rounded
-    from soe_analysis.panel import dataset_label, load_panel
+    from soe_analysis.io.panel import dataset_label, load_panel
 
     _, raw = generated
     out = tmp_path / "processed"

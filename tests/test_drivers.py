@@ -484,7 +484,7 @@ def test_notebook_runs_on_synthetic_panel(tmp_path):
 @pytest.fixture(scope="module")
 def shipped(shipped_panel):
     """The shipped demonstration panel, built by conftest's session fixture; skip without it."""
-    from soe_analysis.panel import is_demonstration, load_panel
+    from soe_analysis.io.panel import is_demonstration, load_panel
 
     if shipped_panel is None or not config.PANEL_FILE.exists():
         pytest.skip("demonstration panel not built (no raw flash reports)")

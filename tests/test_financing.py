@@ -16,8 +16,8 @@ import pytest
 from soe_analysis import config
 from soe_analysis import financing as fin
 from soe_analysis.errors import DataError, UsageError
-from soe_analysis.financing_register import lpr_for_term, parse_rate, quality_table, read_register
-from soe_analysis.reference import load_lpr
+from soe_analysis.io.register import lpr_for_term, parse_rate, quality_table, read_register
+from soe_analysis.io.reference import load_lpr
 from soe_analysis.metrics import round_half_up
 
 HEADER = ["序号", "企业名称", "原融资品种", "原融资利率(%)", "置换金额(万元)", "置换日期", "原剩余期限(月)",
@@ -343,7 +343,7 @@ def test_interest_split_without_panel_is_nan_with_reason(tmp_path):
 @pytest.fixture(scope="module")
 def demo_panel(shipped_panel):
     """The panel conftest rebuilt from the shipped flash reports."""
-    from soe_analysis.panel import load_panel
+    from soe_analysis.io.panel import load_panel
 
     assert shipped_panel is not None, "the demonstration flash reports are missing"
     return load_panel(shipped_panel)

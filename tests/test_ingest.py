@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from soe_analysis.cli import main
-from soe_analysis.ingest import ingest
+from soe_analysis.io.ingest import ingest
 from soe_analysis.metrics import headline, round_half_up, rounded
-from soe_analysis.panel import dataset_label, load_panel
+from soe_analysis.io.panel import dataset_label, load_panel
 from tests.flashfiles import write_aliases, write_flash_csv
 
 

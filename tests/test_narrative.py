@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from _overview_panel import make_panel
 
-from soe_analysis import metrics, narrative
+from soe_analysis import metrics
+from soe_analysis.text import narrative
 from soe_analysis.errors import UsageError
 
 
@@ -111,7 +112,7 @@ def test_figures_table_total_row(panel):
 # --- the shipped data: the source document's first paragraph -----------------------------
 
 def test_shipped_data_reproduces_the_document(shipped_panel):  # conftest builds the panel
-    from soe_analysis.panel import load_panel
+    from soe_analysis.io.panel import load_panel
 
     text = narrative.narrative(load_panel(), "2022-10")
     for figure in ("3325.44亿元", "7.98%", "1167.15亿元", "0.32%", "64.90%", "288.46亿元", "33.25%",

@@ -1,4 +1,4 @@
-"""The city's growth beside the national SOE releases (loaded by soe_analysis.reference)."""
+"""The city's growth beside the national SOE releases (loaded by soe_analysis.io.reference)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 import pytest
 
-from soe_analysis.ingest import ingest
+from soe_analysis.io.ingest import ingest
 from tests.nbrun import run_notebook
 from tests.test_ingest import _two_years
 

@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont  # noqa: E402
 
 from matplotlib import font_manager  # noqa: E402
 
-from soe_analysis.plotting import cjk_font_path, set_style  # noqa: E402
+from soe_analysis.plots.style import cjk_font_path, set_style  # noqa: E402
 
 
 def test_bundled_font_is_cjk_with_needed_glyphs():

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from soe_analysis.errors import DataError
-from soe_analysis.reference import load_lpr, load_national_soe, lpr_on
+from soe_analysis.io.reference import load_lpr, load_national_soe, lpr_on
 
 
 def test_national_series_is_labelled_real_and_keeps_gaps():

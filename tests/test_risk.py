@@ -143,7 +143,7 @@ def test_matrix_and_plot():
     import matplotlib
 
     matplotlib.use("Agg")
-    from soe_analysis.plotting import set_style
+    from soe_analysis.plots.style import set_style
 
     set_style()
     got = risk.assess(_two_groups(), "2022-06")

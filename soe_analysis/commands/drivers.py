@@ -51,7 +51,7 @@ def run(args) -> int:
     import json
 
     from .. import drivers
-    from ..panel import load_panel
+    from ..io.panel import load_panel
 
     panel = load_panel(args.panel)
     params = drivers.check_params(panel, as_of=args.as_of, base=args.base, lang=args.lang, basis=args.basis)
@@ -66,7 +66,7 @@ def run(args) -> int:
     table = table[keep]
     print(("利润总额变动分解（亿元）：" if zh else "Profit bridge (亿元): ")
           + f"{br.period_label('base', params.lang)} → {br.period_label('current', params.lang)}")
-    from ..panel import dataset_banner
+    from ..io.panel import dataset_banner
 
     print(dataset_banner(panel))
     print()

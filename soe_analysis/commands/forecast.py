@@ -27,7 +27,7 @@ def run(args) -> int:
 
     from soe_analysis import targets as tg
     from soe_analysis.metrics import round_half_up
-    from soe_analysis.panel import dataset_label, load_panel
+    from soe_analysis.io.panel import dataset_label, load_panel
     from soe_analysis.params import check_as_of
 
     panel = load_panel(args.panel)

@@ -15,8 +15,8 @@ def run(args) -> int:
     import json
 
     from ..metrics import headline, rounded
-    from ..narrative import figures_table, format_table, headline_paragraph
-    from ..panel import dataset_label, load_panel
+    from ..text.narrative import figures_table, format_table, headline_paragraph
+    from ..io.panel import dataset_label, load_panel
     from ..params import check_lang
 
     from ..periods import parse_month

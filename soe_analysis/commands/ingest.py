@@ -15,8 +15,8 @@ def run(args) -> int:
     from pathlib import Path
 
     from .. import config
-    from ..ingest import ingest
-    from ..validation import format_quality
+    from ..io.ingest import ingest
+    from ..io.validation import format_quality
 
     out = Path(args.out) if args.out else config.PROCESSED_DIR
     result = ingest(args.raw, out, args.aliases)

@@ -48,7 +48,7 @@ def run(args) -> int:
     import sys
 
     from ..batch import resolve_periods, run_batch
-    from ..panel import dataset_label, load_panel
+    from ..io.panel import dataset_label, load_panel
 
     panel = load_panel(args.panel)
     periods = resolve_periods(args.period, panel["period"].unique())

@@ -33,7 +33,7 @@ def run(args) -> int:
     import json
 
     from ..financing import BASIS_LABELS, check_parameters, optional_panel, savings_summary
-    from ..financing_register import read_register
+    from ..io.register import read_register
     from ..metrics import rounded
 
     params = check_parameters(args.as_of, args.discount_rate)

@@ -20,13 +20,13 @@ def run(args) -> int:
     import pandas as pd
 
     from .. import config
-    from ..ingest import validate_files
-    from ..validation import format_quality
+    from ..io.ingest import validate_files
+    from ..io.validation import format_quality
 
     history = None
     panel_path = None if args.panel == "none" else Path(args.panel) if args.panel else config.PANEL_FILE
     if panel_path is not None and panel_path.exists():
-        from ..panel import load_panel
+        from ..io.panel import load_panel
         history = load_panel(panel_path)
     result = validate_files(args.files, args.aliases, history)
     table = result.quality

@@ -1,15 +1,15 @@
 """Charts and bilingual table labels for the refinancing-savings notebook.
 
 Every plot function takes ``ax=None``, draws, and returns the Axes; call
-:func:`soe_analysis.plotting.set_style` first so Chinese labels render.
+:func:`soe_analysis.plots.style.set_style` first so Chinese labels render.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .financing import BASIS_LABELS
-from .financing_register import instrument_label
+from ..financing import BASIS_LABELS
+from ..io.register import instrument_label
 
 COLUMN_LABELS = {
     "amount_yi": ("置换金额(亿元)", "Refinanced (亿元)"),

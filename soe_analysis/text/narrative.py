@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .metrics import format_number as fmt
-from .metrics import is_number as _ok
-from .metrics import pct_change, round_half_up
-from .params import check_lang
-from .periods import parse_month, ytd_label
+from ..metrics import format_number as fmt
+from ..metrics import is_number as _ok
+from ..metrics import pct_change, round_half_up
+from ..params import check_lang
+from ..periods import parse_month, ytd_label
 
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
@@ -240,7 +240,7 @@ def headline_paragraph(figures: dict, lang: str = "zh", *, with_year: bool = Fal
 
 def narrative(panel: pd.DataFrame, as_of, lang: str = "zh", *, with_year: bool = False) -> str:
     """The headline paragraph for ``as_of`` computed from ``panel`` (sees data up to ``as_of`` only)."""
-    from .metrics import headline
+    from ..metrics import headline
 
     return headline_paragraph(headline(panel, as_of), lang, with_year=with_year)
 

@@ -1,7 +1,7 @@
 """Reading raw flash-report files (CSV or XLSX) into a table of text cells, with their locations.
 
 Nothing is interpreted here beyond finding the header, the unit and the period spelled outside
-the table: numbers stay text until :mod:`soe_analysis.cleaning` parses them, so every problem
+the table: numbers stay text until :mod:`soe_analysis.io.cleaning` parses them, so every problem
 can be reported with its file, row and column.
 """
 
@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
-from .periods import normalise_text
-from .schema import ENTERPRISE_HEADERS, LINES, PERIOD_HEADERS
+from ..errors import DataError
+from ..periods import normalise_text
+from ..schema import ENTERPRISE_HEADERS, LINES, PERIOD_HEADERS
 
 RAW_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 30

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .errors import SoeError
-from .periods import parse_month
-from .schema import DATASET_LABELS, LINE_BY_NAME, monthly, ytd
+from .. import config
+from ..errors import SoeError
+from ..periods import parse_month
+from ..schema import DATASET_LABELS, LINE_BY_NAME, monthly, ytd
 
 
 def load_panel(path: str | Path | None = None) -> pd.DataFrame:

@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import DataError
-from .periods import normalise_text, parse_report_period
+from .. import config
+from ..errors import DataError
+from ..periods import normalise_text, parse_report_period
 from .reading import MISSING_TOKENS, RawTable
-from .schema import FLOWS, LINE_BY_NAME, LINES, STOCKS, TOTAL_ROW_NAMES, monthly, panel_columns, ytd
+from ..schema import FLOWS, LINE_BY_NAME, LINES, STOCKS, TOTAL_ROW_NAMES, monthly, panel_columns, ytd
 
 _PAREN_RE = re.compile(r"^\((.*)\)$")
 _TOTAL_KEYS = frozenset(normalise_text(t).lower() for t in TOTAL_ROW_NAMES)
@@ -108,7 +108,7 @@ def is_total_name(name: str) -> bool:
 def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFrame:
     """Turn one raw table into records in 亿元 (one row per enterprise × period, totals flagged).
 
-    ``issues`` is a :class:`soe_analysis.validation.IssueLog`; row-level problems are logged there
+    ``issues`` is a :class:`soe_analysis.io.validation.IssueLog`; row-level problems are logged there
     and the offending rows are dropped from the result.
     """
     by_canonical = {canon: label for label, canon in table.columns.items()}

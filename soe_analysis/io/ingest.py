@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from .. import config
 from .cleaning import build_panel, load_aliases, table_records
-from .errors import DataError, SoeError
+from ..errors import DataError, SoeError
 from .reading import find_raw_files, read_raw_file
 from .validation import (IssueLog, check_duplicates, check_months, check_panel_flows, check_rows,
                          check_totals, check_unit_slips)

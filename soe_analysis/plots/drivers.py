@@ -2,7 +2,7 @@
 
 Every function takes ``ax=None`` (a new figure when not given), draws, and returns the Axes.
 Amounts are 亿元; labels follow ``lang`` (``"zh"`` or ``"en"``). Call
-:func:`soe_analysis.plotting.set_style` first so Chinese labels render.
+:func:`soe_analysis.plots.style.set_style` first so Chinese labels render.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .drivers import DRIVER_LABELS, TOTAL_NAME, Bridge
-from .metrics import format_number
-from .params import check_lang
+from ..drivers import DRIVER_LABELS, TOTAL_NAME, Bridge
+from ..metrics import format_number
+from ..params import check_lang
 
 UP, DOWN, LEVEL = "#3a923a", "#c03d3e", "#4c72b0"
 

@@ -12,7 +12,7 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 
-from .schema import FLOWS, LINE_BY_NAME, LINES
+from ..schema import FLOWS, LINE_BY_NAME, LINES
 
 WAN = 1e-4  # one 万元 in 亿元
 UNIT_FACTOR_THRESHOLD = 1000.0  # a ratio this far from an enterprise's own median is a unit slip
@@ -223,7 +223,7 @@ def load_quality(path=None) -> pd.DataFrame:
     """The data-quality table written by the last ingest (empty if none)."""
     from pathlib import Path
 
-    from . import config
+    from .. import config
 
     path = Path(path) if path else config.QUALITY_FILE
     if not path.exists():

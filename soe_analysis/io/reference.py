@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .errors import DataError
+from .. import config
+from ..errors import DataError
 
 NATIONAL_SOURCE = "财政部 全国国有及国有控股企业经济运行情况 (Ministry of Finance monthly releases)"
 LPR_SOURCE = "全国银行间同业拆借中心 贷款市场报价利率 LPR (as reported; source_url per row)"

@@ -8,7 +8,7 @@ Two kinds of file share one reader:
   swaps (``kind="remaining"``): no new rate, date or term.
 
 Cleaning follows the flash reports (``data/raw/README.md``; numbers parsed by
-:func:`soe_analysis.cleaning.parse_number`, enterprise names resolved through
+:func:`soe_analysis.io.cleaning.parse_number`, enterprise names resolved through
 ``enterprise_aliases.csv``, unknown names an error): Chinese headers with English aliases,
 optional title lines above the header, amounts in 元/万元/亿元 (from the header, e.g.
 ``置换金额(万元)``, or a ``单位：万元`` title line), full-width digits, thousands separators.
@@ -35,10 +35,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
+from .. import config
 from .cleaning import is_total_name, load_aliases, parse_number
-from .errors import DataError
-from .periods import month_str, normalise_text, parse_month
+from ..errors import DataError
+from ..periods import month_str, normalise_text, parse_month
 from .reading import MISSING_TOKENS
 
 # ----------------------------------------------------------------------------- vocabulary
@@ -132,7 +132,7 @@ def repayment_label(code: str, lang: str = "zh") -> str:
 # ----------------------------------------------------------------------------- cell parsers
 
 def _parse_number(value) -> float:
-    """A number cell by the flash-report rules (:func:`soe_analysis.cleaning.parse_number`):
+    """A number cell by the flash-report rules (:func:`soe_analysis.io.cleaning.parse_number`):
     NaN when blank/—; ValueError on text. Numeric cells (XLSX) pass straight through."""
     if value is None:
         return float("nan")
@@ -490,7 +490,7 @@ FIVE_YEAR_THRESHOLD_MONTHS = 60  # a new loan over five years is priced off the 
 def lpr_for_term(dates, tenor_months, lpr: pd.DataFrame | None = None) -> np.ndarray:
     """The LPR (percent) in force on each date for a loan of each term: the 5-year LPR above
     :data:`FIVE_YEAR_THRESHOLD_MONTHS`, else the 1-year; NaN before the first fixing (2019-08-20).
-    Rates from :func:`soe_analysis.reference.load_lpr` (real, with sources)."""
+    Rates from :func:`soe_analysis.io.reference.load_lpr` (real, with sources)."""
     from .reference import load_lpr, lpr_on
 
     lpr = load_lpr() if lpr is None else lpr

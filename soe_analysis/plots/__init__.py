@@ -1,0 +1,1 @@
+"""plots: see the package layout in README."""

@@ -1,0 +1,1 @@
+"""text: see the package layout in README."""
