@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from soe_analysis import batch, config  # noqa: E402
+from soe_analysis import config, report as batch  # noqa: E402
 from soe_analysis.io.panel import dataset_label, load_panel  # noqa: E402
 
 OUT = ROOT / "bench" / "out"

@@ -12,7 +12,10 @@ import nbformat
 import pytest
 
 from tests.batch_fixtures import EVIL, chart_notebook, failing_notebook, figures_notebook, tiny_panel, write_notebook
-from soe_analysis import batch, cli, config
+from soe_analysis import cli, config
+from soe_analysis import report as batch
+from soe_analysis.report import batch as report_batch
+from soe_analysis.report.batch import _clean_stale, _swap_in
 from soe_analysis.errors import SoeError, UsageError
 
 MONTHS = ["2022-09", "2022-10", "2023-01", "2023-02"]
@@ -197,7 +200,7 @@ def test_swap_in_replaces_a_period_folder(tmp_path):
     stage = tmp_path / ".2022Q4.staging-1-x"
     stage.mkdir()
     (stage / "new.html").write_text("new")
-    batch._swap_in(stage, target)
+    _swap_in(stage, target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2022Q4"]
     assert [p.name for p in target.iterdir()] == ["new.html"]
 
@@ -208,7 +211,7 @@ def test_stale_folders_of_dead_runs_are_cleaned(tmp_path):
     (tmp_path / f".2023Q1.old-{dead}-cd").mkdir()  # interrupted between the two renames
     live = f".2023Q2.staging-{os.getpid()}-ef"  # a running batch's: kept
     (tmp_path / live).mkdir()
-    batch._clean_stale(tmp_path)
+    _clean_stale(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [live, "2023Q1"]
 
 
@@ -223,7 +226,7 @@ def test_interrupted_run_leaves_earlier_outputs_and_no_staging(tmp_path, monkeyp
     def interrupted(path):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch, "_publish", interrupted)
+    monkeypatch.setattr(report_batch, "_publish", interrupted)
     with pytest.raises(KeyboardInterrupt):
         batch.run_batch([batch.ReportPeriod("2022-10", "2022-10")], notebooks_dir=notebooks, out_dir=out,
                         progress=False)
@@ -351,7 +354,7 @@ def test_cli_usage_errors(tmp_path, capsys):
 
 
 def test_index_formats_key_figures_like_a_printed_report():
-    from soe_analysis.batch import _fmt_value
+    from soe_analysis.report.index import _fmt_value
 
     # -9.940000000000001 is float noise of −9.94; probabilities keep 3 decimals; tiny residuals show as 0
     assert [_fmt_value(v) for v in (-9.940000000000001, 0.7225, -1.1e-14, 3325.445, None, 2)] == \

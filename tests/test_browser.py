@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.batch_fixtures import chart_notebook, figures_notebook, tiny_panel
-from soe_analysis import batch
+from soe_analysis import report as batch
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 

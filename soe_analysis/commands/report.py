@@ -47,7 +47,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import sys
 
-    from ..batch import resolve_periods, run_batch
+    from ..report import resolve_periods, run_batch
     from ..io.panel import dataset_label, load_panel
 
     panel = load_panel(args.panel)

@@ -1,0 +1,35 @@
+"""report: the quarterly batch: every notebook executed for each report period, rendered to shareable HTML.
+
+For each period the batch runs each notebook of ``notebooks/`` through papermill (kernel
+``python3``, working directory the notebooks folder, parameters validated against the notebook's
+``parameters`` cell), in parallel worker processes, and writes into ``<out>/<period>/``:
+
+- ``NAME.ipynb`` — the executed notebook, its metadata scrubbed of local paths and environment;
+- ``NAME.html`` — the full report, code included (for the analyst);
+- ``NAME.shared.html`` — the report to mail: code and prompts hidden with nbconvert's own
+  ``exclude_input`` / ``exclude_input_prompt`` / ``exclude_output_prompt``, stderr dropped, no
+  local path, no script (written only when the notebook succeeded);
+- ``NAME.keyfigures.json`` — what the notebook recorded with
+  :func:`soe_analysis.display.record_key_figures`;
+- ``run.json`` — the period's manifest (status, run time, error summary, key figures).
+
+``<out>/index.html`` lists every period folder of ``<out>`` × notebooks from the manifests.
+
+Every HTML is self-contained: figures are embedded as data URIs and the template
+(``templates/soe_html``, the nbconvert ``lab`` template minus its CDN scripts) inlines its CSS.
+Outputs are written whole or not at all: a period is built in a hidden staging folder inside
+``<out>`` and swapped in with renames once every notebook of the run has finished; files written
+directly into ``<out>`` go through a temporary file and :func:`os.replace`.
+"""
+
+from .batch import BatchResult, run_batch, summary
+from .index import index_html, read_manifests, write_index
+from .notebook_params import (Parameter, batch_parameters, discover_notebooks, notebook_parameters,
+                              validate_parameters)
+from .periods import ReportPeriod, expand_periods, resolve_periods
+from .sharing import html_problems, one_line, scrub_notebook_metadata, scrub_paths
+
+__all__ = ["BatchResult", "Parameter", "ReportPeriod", "batch_parameters", "discover_notebooks",
+           "expand_periods", "html_problems", "index_html", "notebook_parameters", "one_line",
+           "read_manifests", "resolve_periods", "run_batch", "scrub_notebook_metadata", "scrub_paths",
+           "summary", "validate_parameters", "write_index"]

@@ -1,0 +1,165 @@
+"""Executing one notebook in a worker process, and rendering it to full and shared HTML."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from ..display import KEYFIGURES_ENV
+from .fonts import with_cjk_font
+from .notebook_params import KERNEL_NAME
+from .sharing import html_problems, one_line, scrub_notebook_metadata, scrub_paths
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "soe_html"
+
+
+
+
+def _exporter(shared: bool, lang: str):
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        embed_images=True,
+        exclude_anchor_links=True,
+    )
+    exporter.language_code = "zh-CN" if lang == "zh" else "en"
+    if shared:
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+    return exporter
+
+
+def _for_sharing(nb, roots):
+    """A copy of an executed notebook fit for readers: no stderr, no local paths in outputs."""
+    import copy
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                if output.get("name") == "stderr":
+                    continue
+                output["text"] = scrub_paths(output.get("text", ""), roots)
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                data = output.get("data", {})
+                if isinstance(data.get(mime), str):
+                    data[mime] = scrub_paths(data[mime], roots)
+            kept.append(output)
+        cell.outputs = kept
+    return nb
+
+
+def _period_cell(note: str):
+    import nbformat
+
+    cell = nbformat.v4.new_markdown_cell(f"**{html.escape(note)}**")
+    cell.metadata["tags"] = ["soe-report-period"]
+    return cell
+
+
+@contextlib.contextmanager
+def _environment(values: dict):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Send fd 2 (inherited by the kernel: its TCP notice, debugger warnings) to /dev/null."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def execute_notebook(job: dict) -> dict:
+    """Execute one notebook for one period into ``job["stage"]``; never raises for notebook errors.
+
+    ``job`` holds plain values (it crosses a process boundary): ``notebook`` (path), ``stage``
+    (folder to write into), ``parameters``, ``cwd``, ``env`` (extra environment), ``note``
+    (period sentence), ``lang``, ``timeout`` (seconds per cell), ``roots`` (paths to scrub).
+    Returns the notebook's entry of the period manifest.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    source, stage = Path(job["notebook"]), Path(job["stage"])
+    name, roots = source.stem, [tuple(r) for r in job["roots"]]
+    executed = stage / f"{name}.ipynb"
+    figures_file = stage / f"{name}.keyfigures.json"
+    entry = {"notebook": name, "status": "ok", "seconds": None, "error": None, "error_cell": None,
+             "key_figures": {}, "files": {}}
+    started = time.perf_counter()
+    env = {**job["env"], KEYFIGURES_ENV: str(figures_file)}
+    try:
+        with _environment(env), _quiet_stderr():
+            papermill.execute_notebook(
+                str(source), str(executed), parameters=job["parameters"], kernel_name=KERNEL_NAME,
+                language="python", cwd=job["cwd"], progress_bar=False, log_output=False,
+                execution_timeout=job["timeout"])
+    except PapermillExecutionError as exc:
+        entry.update(status="failed", error=one_line(f"{exc.ename}: {exc.evalue}", roots),
+                     error_cell=exc.exec_count)
+    except Exception as exc:  # kernel died, timeout, no such kernel …: the run goes on
+        entry.update(status="failed", error=one_line(f"{type(exc).__name__}: {exc}", roots))
+    entry["seconds"] = round(time.perf_counter() - started, 1)
+
+    if executed.exists():
+        nb = nbformat.read(executed, as_version=4)
+        scrub_notebook_metadata(nb)
+        nb.cells.insert(0, _period_cell(job["note"]))
+        nbformat.write(nb, executed)
+        entry["files"]["notebook"] = executed.name
+        full, _ = _exporter(False, job["lang"]).from_notebook_node(nb, resources={"metadata": {"name": name}})
+        active = [p for p in html_problems(full) if "local path" not in p]
+        if active:
+            entry.update(status="failed", error=f"output holds active HTML ({active[0]}): escape data text")
+        else:
+            (stage / f"{name}.html").write_text(full, encoding="utf-8")
+            entry["files"]["html"] = f"{name}.html"
+        if entry["status"] == "ok":
+            shared_nb = _for_sharing(nb, roots)
+            shared, _ = _exporter(True, job["lang"]).from_notebook_node(
+                shared_nb, resources={"metadata": {"name": name}})
+            shared = with_cjk_font(shared)
+            problems = html_problems(shared, roots)
+            if problems:
+                entry.update(status="failed", error=f"shared HTML not safe to share: {problems[0]}")
+            else:
+                (stage / f"{name}.shared.html").write_text(shared, encoding="utf-8")
+                entry["files"]["shared"] = f"{name}.shared.html"
+    if figures_file.exists():
+        try:
+            entry["key_figures"] = json.loads(figures_file.read_text(encoding="utf-8"))
+            entry["files"]["key_figures"] = figures_file.name
+        except ValueError:
+            entry["key_figures"] = {}
+    entry["seconds_total"] = round(time.perf_counter() - started, 1)
+    return entry
