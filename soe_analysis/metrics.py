@@ -4,6 +4,14 @@ Amounts are 亿元; rates are percent. Stocks are month-end levels and flows are
 YoY compares with the same month a year before, on the enterprises present in both months
 (同口径); the published figure is then reproduced to the printed digits by :func:`round_half_up`
 only at presentation time, never inside computations.
+
+The ratio functions (:func:`ratio`, :func:`debt_ratio`, :func:`roe`, :func:`annualise`,
+:func:`implied_rate`) are the one definition of each quantity; every analysis calls them. They
+are pure and vectorised: each argument may be a float, a NumPy array or a pandas Series
+(aligned on its index), and the result has the same shape. NaN policy, the same for all: a
+missing input gives NaN; a denominator that is zero, negative or missing gives NaN (never
+``inf``, never 0, never an exception); a negative numerator is kept (a loss gives a negative
+return). An empty Series gives an empty Series.
 """
 
 from __future__ import annotations
@@ -27,6 +35,133 @@ def round_half_up(value: float, digits: int = 2) -> float:
     quantum = Decimal(1).scaleb(-digits)
     # repr() gives the shortest decimal that round-trips, so 0.125 stays 0.125
     return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+WAN_PER_YI = 10_000
+"""万元 in one 亿元: flash reports are filed in 万元, the panel and every analysis use 亿元."""
+
+
+def _positive(denominator):
+    """The denominator with every value that is not > 0 (zero, negative, missing) set to NaN."""
+    if isinstance(denominator, (pd.Series, pd.DataFrame)):
+        return denominator.astype(float).where(denominator > 0)
+    values = np.asarray(denominator, dtype=float)
+    with np.errstate(invalid="ignore"):
+        kept = np.where(values > 0, values, np.nan)
+    return float(kept) if kept.ndim == 0 else kept
+
+
+def ratio(numerator, denominator, scale: float = 1.0):
+    """``numerator / denominator × scale``, NaN where the denominator is not positive.
+
+    Parameters
+    ----------
+    numerator, denominator : float, array or Series
+        In the same unit (亿元 over 亿元, persons over persons).
+    scale : float
+        100 for a percentage.
+
+    Returns
+    -------
+    float, array or Series
+        NaN where an input is missing or the denominator is zero or negative.
+    """
+    return numerator / _positive(denominator) * scale
+
+
+def debt_ratio(liabilities, assets):
+    """Debt-to-asset ratio (资产负债率), percent: total liabilities / total assets × 100.
+
+    Parameters
+    ----------
+    liabilities, assets : float, array or Series
+        Month-end levels (stocks) in 亿元; the group figure is the ratio of the sums, never a
+        mean of ratios.
+
+    Returns
+    -------
+    float, array or Series
+        Percent. NaN where an input is missing or assets are zero or negative.
+    """
+    return ratio(liabilities, assets, 100.0)
+
+
+def annualise(flow, months):
+    """A flow over ``months`` months as a full-year rate: ``flow × 12 / months``.
+
+    Parameters
+    ----------
+    flow : float, array or Series
+        A flow (亿元), e.g. a year-to-date sum through month ``m`` (then ``months = m``).
+    months : int or float
+        How many months the flow covers, > 0.
+
+    Returns
+    -------
+    float, array or Series
+        亿元 per year. NaN where the flow is missing; all NaN when ``months`` is not positive
+        (no time, no rate).
+
+    Notes
+    -----
+    The run-rate is biased under seasonality (investment and R&D bunch in December); SASAC's
+    rule for flows set against stocks (净资产收益率, 全员劳动生产率) is nonetheless ×12/m.
+    """
+    if not (isinstance(months, (int, float, np.integer, np.floating)) and months > 0):
+        return flow * np.nan
+    return flow * (12.0 / months)
+
+
+def roe(net_profit, equity_opening, equity_end, months):
+    """Return on equity (净资产收益率), percent, on average equity (平均净资产).
+
+    ``annualise(net_profit, months) / ((equity_opening + equity_end) / 2) × 100``.
+
+    Parameters
+    ----------
+    net_profit : float, array or Series
+        Net profit (净利润) over ``months`` months, 亿元: the YTD figure through month ``m``.
+    equity_opening, equity_end : float, array or Series
+        Owners' equity (所有者权益) at the start of the period (the prior December's month-end
+        for a YTD figure) and at its end, 亿元.
+    months : int
+        Months the profit covers (``m`` for YTD through month ``m``).
+
+    Returns
+    -------
+    float, array or Series
+        Percent per year. NaN where an input (including the opening equity) is missing or the
+        average equity is zero or negative; a loss gives a negative ROE.
+
+    Notes
+    -----
+    The one denominator is average equity, as SASAC's 净资产收益率 defines it; both the
+    indicator sets and the risk bands use this function, so they show one value.
+    """
+    average_equity = (equity_opening + equity_end) / 2.0
+    return ratio(annualise(net_profit, months), average_equity, 100.0)
+
+
+def implied_rate(interest, average_debt, months):
+    """The annual interest rate implied by interest expense and the average debt, percent.
+
+    ``annualise(interest, months) / average_debt × 100``.
+
+    Parameters
+    ----------
+    interest : float, array or Series
+        Interest expense (利息费用) over ``months`` months, 亿元 (YTD through ``m``: ``months = m``).
+    average_debt : float, array or Series
+        Average interest-bearing debt (带息负债) over the same months, 亿元.
+    months : int
+        Months the interest covers.
+
+    Returns
+    -------
+    float, array or Series
+        Percent per year. NaN where an input is missing or the average debt is zero or negative.
+    """
+    return ratio(annualise(interest, months), average_debt, 100.0)
 
 
 def is_number(value) -> bool:
@@ -86,8 +221,7 @@ def headline(panel: pd.DataFrame, as_of) -> dict:
             "enterprise": name,
             "total_assets": float(row["total_assets"]),
             "equity": float(row["equity"]),
-            "debt_ratio_pct": float(row["total_liabilities"] / row["total_assets"] * 100)
-            if row["total_assets"] else float("nan"),
+            "debt_ratio_pct": float(debt_ratio(row["total_liabilities"], row["total_assets"])),
             "revenue_ytd": float(row[ytd("revenue")]),
             "revenue_ytd_yoy_pct": pct_change(row[ytd("revenue")], prev[ytd("revenue")]) if prev is not None else float("nan"),
             "total_profit_ytd": float(row[ytd("total_profit")]),
@@ -105,7 +239,7 @@ def headline(panel: pd.DataFrame, as_of) -> dict:
         "equity": equity,
         "equity_prev": equity_prev,
         "equity_yoy_pct": equity_yoy,
-        "debt_ratio_pct": liabilities / assets * 100 if assets else float("nan"),
+        "debt_ratio_pct": debt_ratio(liabilities, assets),
         "revenue_ytd": revenue,
         "revenue_ytd_prev": revenue_prev,
         "revenue_ytd_yoy_pct": revenue_yoy,

@@ -13,6 +13,7 @@ import html
 import numpy as np
 import pandas as pd
 
+from .metrics import debt_ratio
 from .metrics import format_number as fmt
 from .metrics import is_number as _finite
 from .params import check_lang
@@ -87,7 +88,7 @@ def group_totals(panel: pd.DataFrame, as_of, *, since: int = 2019) -> pd.DataFra
             "revenue_ytd": ytd("revenue"), "total_profit_ytd": ytd("total_profit")}
     grouped = visible.groupby("period")
     totals = pd.DataFrame({name: grouped[col].sum(min_count=1) for name, col in cols.items()})
-    totals["debt_ratio_pct"] = totals["total_liabilities"] / totals["total_assets"] * 100
+    totals["debt_ratio_pct"] = debt_ratio(totals["total_liabilities"], totals["total_assets"])
     totals["n_enterprises"] = grouped["enterprise"].nunique()
     totals.index = pd.PeriodIndex(totals.index, freq="M")
     return totals.sort_index()
