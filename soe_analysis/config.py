@@ -31,10 +31,6 @@ QUALITY_FILE = PROCESSED_DIR / "data_quality.csv"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
-# Unit conversions to 亿元, the unit of the panel.
-UNIT_TO_YI = {"元": 1e-8, "万元": 1e-4, "亿元": 1.0}
-WAN_PER_YI = 10_000
-
 # Tolerance for identities of separately rounded 万元 figures: ±1 万元 per line involved.
 ROUNDING_TOLERANCE_WAN = 1.0
 

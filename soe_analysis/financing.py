@@ -41,12 +41,11 @@ import pandas as pd
 from .errors import SoeError, UsageError
 from .io.register import (FLOATING_INSTRUMENTS, REPAYMENTS, instrument_label, lpr_for_term,
                                  lpr_tenor_label, repayment_label)
-from .metrics import round_half_up
+from .metrics import WAN_PER_YI, round_half_up
 from .params import check_lang
 from .periods import month_str, parse_month
 from .io.reference import load_lpr
 
-WAN_PER_YI = 10_000
 
 # The published figures the shipped register reproduces (seed document, section 四、二):
 # "1-10月完成存量融资置换538.83亿元，节约利息成本21.52亿元".

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import DataError
+from ..metrics import WAN_PER_YI
 from ..periods import normalise_text, parse_report_period
 from .reading import MISSING_TOKENS, RawTable
 from ..schema import FLOWS, LINE_BY_NAME, LINES, STOCKS, TOTAL_ROW_NAMES, monthly, panel_columns, ytd
@@ -211,7 +212,7 @@ def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFr
         column = values[:, j]
         if line.unit == "amount":
             unit = table.column_units.get(labels[j]) or default_unit or "万元"
-            column = column / {"元": 1e8, "万元": 1e4, "亿元": 1.0}[unit]
+            column = column / {"元": 1e4 * WAN_PER_YI, "万元": WAN_PER_YI, "亿元": 1.0}[unit]
         amounts[line.name] = column
     lines = pd.DataFrame({line.name: amounts.get(line.name, np.full(n, np.nan)) for line in LINES})
     out = pd.concat([out, lines], axis=1)

@@ -38,6 +38,7 @@ import pandas as pd
 from .. import config
 from .cleaning import is_total_name, load_aliases, parse_number
 from ..errors import DataError
+from ..metrics import WAN_PER_YI
 from ..periods import month_str, normalise_text, parse_month
 from .reading import MISSING_TOKENS
 
@@ -256,7 +257,7 @@ def _amount_factor(unit: str, title_unit: str | None, path: Path, column: str, w
     for candidate in (unit, title_unit):
         if candidate:
             if "亿" in candidate:
-                return 1e4
+                return WAN_PER_YI
             if "万" in candidate:
                 return 1.0
             if candidate.strip() in ("元", "yuan", "rmb"):

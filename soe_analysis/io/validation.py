@@ -12,9 +12,10 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 
+from ..metrics import WAN_PER_YI
 from ..schema import FLOWS, LINE_BY_NAME, LINES
 
-WAN = 1e-4  # one 万元 in 亿元
+WAN = 1 / WAN_PER_YI  # one 万元 in 亿元
 UNIT_FACTOR_THRESHOLD = 1000.0  # a ratio this far from an enterprise's own median is a unit slip
 QUALITY_COLUMNS = ["severity", "file", "row", "column", "message"]
 
