@@ -112,6 +112,11 @@ def dictionary(year: int | None = None, path: str | Path | None = None) -> pd.Da
     return pd.DataFrame(rows)
 
 
+def opening_month(period: pd.Period) -> pd.Period:
+    """The month whose level opens ``period``'s year: the prior December (期初)."""
+    return pd.Period(year=period.year - 1, month=12, freq="M")
+
+
 def _with_total(values: pd.Series) -> pd.Series:
     """Append the 合计 entry: the sum when every enterprise has a value, else NaN."""
     total = values.sum() if values.notna().all() and len(values) else np.nan
@@ -182,7 +187,7 @@ def compute(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
     keys = indicators or indicator_set(period.year, path)["indicators"]
     visible = cut_as_of(panel, period)
     now = month_rows(visible, period)
-    opening_period = pd.Period(year=period.year - 1, month=12, freq="M")
+    opening_period = opening_month(period)
     opening = month_rows(visible, opening_period).reindex(now.index)
     index = list(now.index) + [TOTAL_ZH]
     out = []

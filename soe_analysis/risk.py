@@ -20,14 +20,19 @@ month-end levels):
 
 ========================  ====================================================================
 roa                       net profit ×12/m / total assets × 100
-roe                       net profit ×12/m / equity × 100 (equity ≤ 0 → band 5)
+roe                       :func:`metrics.roe`: net profit ×12/m / average equity × 100, average
+                          equity = (prior December + month-end) / 2, the same definition as
+                          the 净资产收益率 indicator (equity or average equity ≤ 0 → band 5)
 cost_recovery             revenue / total cost (营业总收入 / 营业总成本)
-debt_assets               total liabilities / total assets × 100
+debt_assets               :func:`metrics.debt_ratio`: total liabilities / total assets × 100
 debt_equity               total liabilities / equity (equity ≤ 0 → band 5)
 debt_ebitda               interest-bearing debt / (EBITDA ×12/m), EBITDA = total profit +
                           interest expense + depreciation (EBITDA ≤ 0 → band 5)
 interest_cover            EBIT / interest expense, EBIT = total profit + interest expense
-cash_interest_cover       (operating cash flow + interest expense) / interest expense
+cash_interest_cover       operating cash flow / interest expense. Under Chinese accounting
+                          standards interest paid is a financing cash flow, so operating cash
+                          flow is already before interest: adding interest back would count it
+                          twice (and overstate the cover by exactly 1)
 cfo_debt                  operating cash flow ×12/m / interest-bearing debt × 100
 ========================  ====================================================================
 
@@ -43,9 +48,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
+from . import config, metrics
 from .errors import SoeError
-from .indicators import TOTAL_EN, TOTAL_ZH, with_total_row
+from .indicators import TOTAL_EN, TOTAL_ZH, opening_month, with_total_row
 from .io.panel import as_of as cut_as_of
 from .io.panel import month_rows
 from .periods import month_str, parse_month
@@ -104,19 +109,26 @@ def band(values, direction: str, cuts) -> np.ndarray:
     return np.where(np.isnan(v), np.nan, result)
 
 
-def _ratio_inputs(now: pd.DataFrame) -> pd.DataFrame:
+def _ratio_inputs(now: pd.DataFrame, opening: pd.DataFrame) -> pd.DataFrame:
+    """The inputs per enterprise plus 合计; ``equity_open`` is the prior December's equity."""
     frame = pd.DataFrame({name: (now[col].astype(float) if col in now else np.nan)
                           for name, col in _INPUTS.items()}, index=now.index)
+    frame["equity_open"] = opening["equity"].astype(float) if "equity" in opening else np.nan
     return with_total_row(frame)
 
 
-def _divide(num: pd.Series, den: pd.Series, *, what: str) -> tuple[pd.Series, pd.Series]:
-    """num/den, NaN with a reason where an input is missing or den ≤ 0."""
-    reason = pd.Series("", index=num.index, dtype=object)
-    reason[num.isna() | den.isna()] = f"{what}：输入缺失"
-    bad = den.notna() & (den <= 0)
-    reason[bad & num.notna()] = f"{what}：分母≤0"
-    return num / den.where(~bad), reason
+def _reason(inputs: list[pd.Series], den: pd.Series, *, what: str) -> pd.Series:
+    """Why a ratio is NaN: an input is missing, or its denominator ``den`` is ≤ 0."""
+    missing = pd.concat(inputs, axis=1).isna().any(axis=1)
+    reason = pd.Series("", index=den.index, dtype=object)
+    reason[missing] = f"{what}：输入缺失"
+    reason[~missing & (den <= 0)] = f"{what}：分母≤0"
+    return reason
+
+
+def _divide(num: pd.Series, den: pd.Series, *, what: str, scale: float = 1.0) -> tuple[pd.Series, pd.Series]:
+    """:func:`metrics.ratio` with the reason where it is NaN."""
+    return metrics.ratio(num, den, scale), _reason([num, den], den, what=what)
 
 
 RATIO_NAMES = ("roa", "roe", "cost_recovery", "debt_assets", "debt_equity", "debt_ebitda",
@@ -131,28 +143,35 @@ def ratios(panel: pd.DataFrame, as_of) -> pd.DataFrame:
     EBITDA ≤ 0 (debt_ebitda).
     """
     period = parse_month(as_of)
-    now = month_rows(cut_as_of(panel, period), period)
-    x = _ratio_inputs(now)
-    annual = 12.0 / period.month
+    visible = cut_as_of(panel, period)
+    now = month_rows(visible, period)
+    opening = month_rows(visible, opening_month(period)).reindex(now.index)
+    x = _ratio_inputs(now, opening)
+    m = period.month
     ebitda = x["total_profit"] + x["interest"] + x["depreciation"]
     ebit = x["total_profit"] + x["interest"]
+    average_equity = (x["equity_open"] + x["equity"]) / 2.0
+    roe_reason = _reason([x["net_profit"], x["equity"]], average_equity, what="平均净资产")
+    roe_reason = roe_reason.where(x["equity_open"].notna() | (roe_reason != ""),
+                                  f"期初（{month_str(opening_month(period))}）所有者权益缺失")
     out = {
-        "roa": _divide(x["net_profit"] * annual * 100, x["assets"], what="总资产"),
-        "roe": _divide(x["net_profit"] * annual * 100, x["equity"], what="所有者权益"),
+        "roa": _divide(metrics.annualise(x["net_profit"], m), x["assets"], what="总资产", scale=100),
+        "roe": (metrics.roe(x["net_profit"], x["equity_open"], x["equity"], m), roe_reason),
         "cost_recovery": _divide(x["revenue"], x["total_cost"], what="营业总成本"),
-        "debt_assets": _divide(x["liabilities"] * 100, x["assets"], what="资产总额"),
+        "debt_assets": (metrics.debt_ratio(x["liabilities"], x["assets"]),
+                        _reason([x["liabilities"], x["assets"]], x["assets"], what="资产总额")),
         "debt_equity": _divide(x["liabilities"], x["equity"], what="所有者权益"),
-        "debt_ebitda": _divide(x["debt"], ebitda * annual, what="EBITDA"),
+        "debt_ebitda": _divide(x["debt"], metrics.annualise(ebitda, m), what="EBITDA"),
         "interest_cover": _divide(ebit, x["interest"], what="利息费用"),
-        "cash_interest_cover": _divide(x["cfo"] + x["interest"], x["interest"], what="利息费用"),
-        "cfo_debt": _divide(x["cfo"] * annual * 100, x["debt"], what="带息负债"),
+        "cash_interest_cover": _divide(x["cfo"], x["interest"], what="利息费用"),
+        "cfo_debt": _divide(metrics.annualise(x["cfo"], m), x["debt"], what="带息负债", scale=100),
     }
     forced = {
-        "roe": x["equity"] <= 0,
+        "roe": (x["equity"] <= 0) | (average_equity <= 0),
         "debt_equity": x["equity"] <= 0,
         "debt_ebitda": ebitda <= 0,
     }
-    forced_reason = {"roe": "所有者权益≤0，强制第5档", "debt_equity": "所有者权益≤0，强制第5档",
+    forced_reason = {"roe": "所有者权益或平均净资产≤0，强制第5档", "debt_equity": "所有者权益≤0，强制第5档",
                      "debt_ebitda": "EBITDA≤0，强制第5档"}
     frames = []
     for name in RATIO_NAMES:

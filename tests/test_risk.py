@@ -58,6 +58,7 @@ def test_bad_threshold_file_is_one_line_error(tmp_path):
 
 
 def _two_groups(**override_b):
+    """June 2022 for two groups, with the prior December's equity (ROE's opening level)."""
     a = dict(enterprise="甲集团", period="2022-06", net_profit_ytd=1.0, total_profit_ytd=1.5, revenue_ytd=20.0,
              total_cost_ytd=19.0, interest_expense_ytd=1.0, depreciation_ytd=2.0, operating_cash_flow_ytd=3.0,
              total_assets=100.0, total_liabilities=60.0, equity=40.0, interest_bearing_debt=50.0)
@@ -65,7 +66,9 @@ def _two_groups(**override_b):
              total_cost_ytd=9.0, interest_expense_ytd=0.5, depreciation_ytd=1.0, operating_cash_flow_ytd=-1.0,
              total_assets=50.0, total_liabilities=55.0, equity=-5.0, interest_bearing_debt=30.0)
     b.update(override_b)
-    return make_panel([a, b])
+    a_open = dict(enterprise="甲集团", period="2021-12", equity=36.0)
+    b_open = dict(enterprise="乙集团", period="2021-12", equity=-3.0)
+    return make_panel([a_open, b_open, a, b])
 
 
 def _value(frame, enterprise, ratio, col="value"):
@@ -76,22 +79,50 @@ def test_ratio_formulas_by_hand():
     got = risk.assess(_two_groups(), "2022-06")
     # 甲集团, June (m = 6, annualise ×2):
     assert _value(got, "甲集团", "roa") == pytest.approx(2.0)            # 1×2/100×100
-    assert _value(got, "甲集团", "roe") == pytest.approx(5.0)            # 1×2/40×100
+    assert _value(got, "甲集团", "roe") == pytest.approx(2 / 38 * 100)   # 1×2 / ((36+40)/2) ×100 = 5.263
     assert _value(got, "甲集团", "cost_recovery") == pytest.approx(20 / 19)
     assert _value(got, "甲集团", "debt_assets") == pytest.approx(60.0)   # 60/100×100
     assert _value(got, "甲集团", "debt_equity") == pytest.approx(1.5)    # 60/40
     assert _value(got, "甲集团", "debt_ebitda") == pytest.approx(50 / 9)  # EBITDA = (1.5+1+2)×2 = 9
     assert _value(got, "甲集团", "interest_cover") == pytest.approx(2.5)  # (1.5+1)/1
-    assert _value(got, "甲集团", "cash_interest_cover") == pytest.approx(4.0)  # (3+1)/1
+    assert _value(got, "甲集团", "cash_interest_cover") == pytest.approx(3.0)  # CFO 3 / interest 1
     assert _value(got, "甲集团", "cfo_debt") == pytest.approx(12.0)      # 3×2/50×100
     # totals are ratios of summed inputs: debt/assets = (60+55)/(100+50) = 76.67%
     assert _value(got, "合计", "debt_assets") == pytest.approx(115 / 150 * 100)
     # 甲's bands with the shipped thresholds: roa 2 at cut3=2 → 2; debt_assets 60 at cut2=60 → 2;
-    # debt_ebitda 5.56 in (5, 8] → 3; cash cover 4 at cut4=4 → 1
+    # debt_ebitda 5.56 in (5, 8] → 3; cash cover 3 in [2.5, 4) → 2 (the old (CFO + interest) / interest
+    # gave 4 → band 1); roe 5.263 in [5, 8) → 2 (on year-end equity 40 it would be 5.0 → still 2)
     assert _value(got, "甲集团", "roa", "band") == 2
     assert _value(got, "甲集团", "debt_assets", "band") == 2
     assert _value(got, "甲集团", "debt_ebitda", "band") == 3
-    assert _value(got, "甲集团", "cash_interest_cover", "band") == 1
+    assert _value(got, "甲集团", "cash_interest_cover", "band") == 2
+    assert _value(got, "甲集团", "roe", "band") == 2
+    # 乙: CFO −1 / interest 0.5 = −2 → below cut1 = 1 → band 5
+    assert _value(got, "乙集团", "cash_interest_cover") == pytest.approx(-2.0)
+    assert _value(got, "乙集团", "cash_interest_cover", "band") == 5
+
+
+def test_roe_is_the_indicator_roe():
+    """The risk band and the 净资产收益率 indicator use one definition (metrics.roe)."""
+    from soe_analysis import indicators
+
+    panel = _two_groups()
+    bands = risk.ratios(panel, "2022-06").set_index(["enterprise", "ratio"])["value"]
+    shown = indicators.compute(panel, "2022-06", indicators=["roe"]).set_index("enterprise")["value"]
+    assert bands[("甲集团", "roe")] == pytest.approx(shown["甲集团"]) == pytest.approx(2 / 38 * 100)
+    # 合计: net profit (1 − 1) × 2 = 0 over average equity ((36 − 3) + (40 − 5)) / 2 = 34 → 0%
+    assert bands[("合计", "roe")] == pytest.approx(shown["合计"]) == pytest.approx(0.0)
+
+
+def test_roe_without_opening_equity_has_no_band_and_says_why():
+    panel = _two_groups()
+    panel = panel[panel["period"] != "2021-12"]
+    got = risk.assess(panel, "2022-06")
+    assert math.isnan(_value(got, "甲集团", "roe"))
+    assert math.isnan(_value(got, "甲集团", "roe", "band"))
+    assert "期初（2021-12）" in _value(got, "甲集团", "roe", "reason")
+    # 乙's month-end equity is negative: still the worst band, with or without the opening level
+    assert _value(got, "乙集团", "roe", "band") == 5
 
 
 def test_negative_equity_and_ebitda_force_the_worst_band():
