@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
+from . import config, metrics
 from .errors import SoeError
 from .io.panel import as_of as cut_as_of
 from .io.panel import month_rows, value_column
@@ -62,6 +62,8 @@ def _load(path: str) -> dict:
                 raise SoeError(f"{where}: only flows can be annualised, {name!r} is a stock")
         if not spec.get("numerator"):
             raise SoeError(f"{where}: numerator is required")
+        if spec.get("metric") and spec["metric"] not in _METRICS:
+            raise SoeError(f"{where}: metric must be one of {sorted(_METRICS)}")
     for name, spec in sets.items():
         unknown = set(spec.get("indicators", [])) - set(indicators)
         if unknown:
@@ -140,7 +142,7 @@ def _missing_reason(frame: pd.DataFrame, column: str, label: str) -> pd.Series:
     return pd.concat([reasons, pd.Series({TOTAL_ZH: total})])
 
 
-def _terms(now: pd.DataFrame, lines: list[str], factor: float = 1.0) -> tuple[pd.Series, pd.Series]:
+def _terms(now: pd.DataFrame, lines: list[str]) -> tuple[pd.Series, pd.Series]:
     """Σ ±line over enterprises + 合计, and the reason text where an input is missing."""
     index = list(now.index) + [TOTAL_ZH]
     total = pd.Series(0.0, index=index)
@@ -151,7 +153,7 @@ def _terms(now: pd.DataFrame, lines: list[str], factor: float = 1.0) -> tuple[pd
         values = now[column].astype(float) if column in now else pd.Series(np.nan, index=now.index)
         total = total + sign * _with_total(values)
         reasons.append(_missing_reason(now, column, LINE_BY_NAME[name].zh))
-    return total * factor, _join(*reasons)
+    return total, _join(*reasons)
 
 
 def _join(*parts: pd.Series) -> pd.Series:
@@ -159,6 +161,38 @@ def _join(*parts: pd.Series) -> pd.Series:
     for part in parts[1:]:
         out = out.str.cat(part, sep="；")
     return out.str.replace(r"；+", "；", regex=True).str.strip("；")
+
+
+# Indicators whose value is a quantity metrics.py defines (one definition for every module):
+# (numerator, opening denominator, month-end denominator, months) -> value.
+_METRICS = {
+    "debt_ratio": lambda num, den_open, den_end, months: metrics.debt_ratio(num, den_end),
+    "roe": lambda num, den_open, den_end, months: metrics.roe(num, den_open, den_end, months),
+}
+
+
+def _evaluate(spec: dict, now: pd.DataFrame, opening: pd.DataFrame, period: pd.Period):
+    """One indicator per enterprise and 合计: (value, shown numerator, shown denominator, reason)."""
+    index = list(now.index) + [TOTAL_ZH]
+    num, reason = _terms(now, spec["numerator"])
+    shown_num = metrics.annualise(num, period.month) if spec.get("annualise") else num
+    scale = float(spec.get("scale", 1))
+    if not spec.get("denominator"):
+        return shown_num * scale, shown_num, pd.Series(np.nan, index=index), reason
+    den_end, den_reason = _terms(now, spec["denominator"])
+    den_open = pd.Series(np.nan, index=index)
+    den = den_end
+    if spec.get("denominator_basis", "end") == "average":
+        den_open, open_reason = _terms(opening, spec["denominator"])
+        open_reason = open_reason.where(open_reason == "", f"期初（{month_str(opening_month(period))}）" + open_reason)
+        den = (den_end + den_open) / 2.0
+        den_reason = _join(den_reason, open_reason)
+    if spec.get("metric"):
+        value = _METRICS[spec["metric"]](num, den_open, den_end, period.month)
+    else:
+        value = metrics.ratio(shown_num, den, scale)
+    den_reason = den_reason.where(~(den <= 0), "分母≤0，比率无意义")
+    return value, shown_num, den, _join(reason, den_reason)
 
 
 def compute(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
@@ -187,8 +221,7 @@ def compute(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
     keys = indicators or indicator_set(period.year, path)["indicators"]
     visible = cut_as_of(panel, period)
     now = month_rows(visible, period)
-    opening_period = opening_month(period)
-    opening = month_rows(visible, opening_period).reindex(now.index)
+    opening = month_rows(visible, opening_month(period)).reindex(now.index)
     index = list(now.index) + [TOTAL_ZH]
     out = []
     for key in keys:
@@ -202,23 +235,7 @@ def compute(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
             frame["reason"] = f"面板缺少{spec['requires']}"
             out.append(frame)
             continue
-        factor = 12.0 / period.month if spec.get("annualise") else 1.0
-        num, num_reason = _terms(now, spec["numerator"], factor)
-        if spec.get("denominator"):
-            den, den_reason = _terms(now, spec["denominator"])
-            if spec.get("denominator_basis", "end") == "average":
-                den_open, open_reason = _terms(opening, spec["denominator"])
-                open_reason = open_reason.where(open_reason == "", f"期初（{month_str(opening_period)}）" + open_reason)
-                den = (den + den_open) / 2.0
-                den_reason = _join(den_reason, open_reason)
-            bad = den.notna() & (den <= 0)
-            value = (num / den.where(~bad)) * float(spec.get("scale", 1))
-            den_reason = den_reason.where(~bad, "分母≤0，比率无意义")
-            reason = _join(num_reason, den_reason)
-        else:
-            den = pd.Series(np.nan, index=index)
-            value = num * float(spec.get("scale", 1))
-            reason = num_reason
+        value, num, den, reason = _evaluate(spec, now, opening, period)
         frame["value"] = value.to_numpy(dtype=float)
         frame["numerator"] = num.to_numpy(dtype=float)
         frame["denominator"] = den.to_numpy(dtype=float)

@@ -128,3 +128,24 @@ def test_no_year_before_gives_nan_change():
     panel = _panel()
     t = indicators.with_yoy(panel[panel["year"] == 2022], "2022-10", indicators=["debt_ratio"])
     assert t["prev_value"].isna().all() and t["change"].isna().all()
+
+
+def test_unknown_metric_in_configuration_is_refused(tmp_path):
+    from soe_analysis.errors import SoeError
+
+    text = indicators.INDICATORS_FILE.read_text(encoding="utf-8").replace('metric = "roe"', 'metric = "roe_v2"')
+    bad = tmp_path / "indicators.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(SoeError, match=r"indicators\.roe: metric must be one of"):
+        indicators.load_config(bad)
+
+
+def test_debt_ratio_and_roe_come_from_metrics(monkeypatch):
+    """The configured `metric` routes the value through soe_analysis.metrics (one definition)."""
+    from soe_analysis import metrics
+
+    monkeypatch.setattr(metrics, "roe", lambda num, *rest: num * 0 + 123.0)
+    monkeypatch.setattr(metrics, "debt_ratio", lambda num, den: num * 0 + 45.0)
+    t = indicators.compute(_panel(), "2022-10", indicators=["roe", "debt_ratio"])
+    assert _get(t, "甲集团", "roe") == 123.0
+    assert _get(t, "合计", "debt_ratio") == 45.0
