@@ -24,7 +24,7 @@ roe                       :func:`metrics.roe`: net profit ×12/m / average equit
                           equity = (prior December + month-end) / 2, the same definition as
                           the 净资产收益率 indicator (equity or average equity ≤ 0 → band 5)
 cost_recovery             revenue / total cost (营业总收入 / 营业总成本)
-debt_assets               :func:`metrics.debt_ratio`: total liabilities / total assets × 100
+debt_ratio                :func:`metrics.debt_ratio`: total liabilities / total assets × 100
 debt_equity               total liabilities / equity (equity ≤ 0 → band 5)
 debt_ebitda               interest-bearing debt / (EBITDA ×12/m), EBITDA = total profit +
                           interest expense + depreciation (EBITDA ≤ 0 → band 5)
@@ -131,7 +131,7 @@ def _divide(num: pd.Series, den: pd.Series, *, what: str, scale: float = 1.0) ->
     return metrics.ratio(num, den, scale), _reason([num, den], den, what=what)
 
 
-RATIO_NAMES = ("roa", "roe", "cost_recovery", "debt_assets", "debt_equity", "debt_ebitda",
+RATIO_NAMES = ("roa", "roe", "cost_recovery", "debt_ratio", "debt_equity", "debt_ebitda",
                "interest_cover", "cash_interest_cover", "cfo_debt")
 
 
@@ -158,7 +158,7 @@ def ratios(panel: pd.DataFrame, as_of) -> pd.DataFrame:
         "roa": _divide(metrics.annualise(x["net_profit"], m), x["assets"], what="总资产", scale=100),
         "roe": (metrics.roe(x["net_profit"], x["equity_open"], x["equity"], m), roe_reason),
         "cost_recovery": _divide(x["revenue"], x["total_cost"], what="营业总成本"),
-        "debt_assets": (metrics.debt_ratio(x["liabilities"], x["assets"]),
+        "debt_ratio": (metrics.debt_ratio(x["liabilities"], x["assets"]),
                         _reason([x["liabilities"], x["assets"]], x["assets"], what="资产总额")),
         "debt_equity": _divide(x["liabilities"], x["equity"], what="所有者权益"),
         "debt_ebitda": _divide(x["debt"], metrics.annualise(ebitda, m), what="EBITDA"),

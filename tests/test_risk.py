@@ -81,19 +81,19 @@ def test_ratio_formulas_by_hand():
     assert _value(got, "甲集团", "roa") == pytest.approx(2.0)            # 1×2/100×100
     assert _value(got, "甲集团", "roe") == pytest.approx(2 / 38 * 100)   # 1×2 / ((36+40)/2) ×100 = 5.263
     assert _value(got, "甲集团", "cost_recovery") == pytest.approx(20 / 19)
-    assert _value(got, "甲集团", "debt_assets") == pytest.approx(60.0)   # 60/100×100
+    assert _value(got, "甲集团", "debt_ratio") == pytest.approx(60.0)   # 60/100×100
     assert _value(got, "甲集团", "debt_equity") == pytest.approx(1.5)    # 60/40
     assert _value(got, "甲集团", "debt_ebitda") == pytest.approx(50 / 9)  # EBITDA = (1.5+1+2)×2 = 9
     assert _value(got, "甲集团", "interest_cover") == pytest.approx(2.5)  # (1.5+1)/1
     assert _value(got, "甲集团", "cash_interest_cover") == pytest.approx(3.0)  # CFO 3 / interest 1
     assert _value(got, "甲集团", "cfo_debt") == pytest.approx(12.0)      # 3×2/50×100
     # totals are ratios of summed inputs: debt/assets = (60+55)/(100+50) = 76.67%
-    assert _value(got, "合计", "debt_assets") == pytest.approx(115 / 150 * 100)
-    # 甲's bands with the shipped thresholds: roa 2 at cut3=2 → 2; debt_assets 60 at cut2=60 → 2;
+    assert _value(got, "合计", "debt_ratio") == pytest.approx(115 / 150 * 100)
+    # 甲's bands with the shipped thresholds: roa 2 at cut3=2 → 2; debt_ratio 60 at cut2=60 → 2;
     # debt_ebitda 5.56 in (5, 8] → 3; cash cover 3 in [2.5, 4) → 2 (the old (CFO + interest) / interest
     # gave 4 → band 1); roe 5.263 in [5, 8) → 2 (on year-end equity 40 it would be 5.0 → still 2)
     assert _value(got, "甲集团", "roa", "band") == 2
-    assert _value(got, "甲集团", "debt_assets", "band") == 2
+    assert _value(got, "甲集团", "debt_ratio", "band") == 2
     assert _value(got, "甲集团", "debt_ebitda", "band") == 3
     assert _value(got, "甲集团", "cash_interest_cover", "band") == 2
     assert _value(got, "甲集团", "roe", "band") == 2
@@ -163,8 +163,8 @@ def test_score_change_from_a_year_before():
         rows.append(dict(enterprise="甲集团", period=f"{year}-06", total_assets=100.0,
                          total_liabilities=liabilities, equity=100.0 - liabilities))
     got = risk.score_change(make_panel(rows), "2022-06")
-    # 2021: debt_assets 45 → band 1, debt_equity 45/55 = 0.82 → 1 → score 1
-    # 2022: debt_assets 85 → 5, debt_equity 85/15 = 5.67 → 5 → score 5; change +4
+    # 2021: debt_ratio 45 → band 1, debt_equity 45/55 = 0.82 → 1 → score 1
+    # 2022: debt_ratio 85 → 5, debt_equity 85/15 = 5.67 → 5 → score 5; change +4
     assert got.loc["甲集团", "score_prev"] == pytest.approx(1.0)
     assert got.loc["甲集团", "score"] == pytest.approx(5.0)
     assert got.loc["甲集团", "change"] == pytest.approx(4.0)
