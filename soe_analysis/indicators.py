@@ -21,6 +21,7 @@ Rules (also stated in the configuration):
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,9 +29,10 @@ import numpy as np
 import pandas as pd
 
 from . import config, metrics
-from .errors import SoeError
+from .errors import SoeError, UsageError
 from .io.panel import as_of as cut_as_of
 from .io.panel import month_rows, value_column
+from .params import as_names, check_as_of, check_lang, fill_params
 from .periods import month_str, parse_month
 from .schema import LINE_BY_NAME
 
@@ -93,6 +95,26 @@ def indicator_set(year: int, path: str | Path | None = None) -> dict:
             else f"{year}年无配置的指标体系，沿用{name}")
     return {"name": name, "en": sets[name].get("en", name), "indicators": list(sets[name]["indicators"]),
             "note": note}
+
+
+@dataclass(frozen=True)
+class IndicatorParams:
+    """Checked parameters of the indicator tables (notebook 01, ``soe-analysis indicators``)."""
+
+    as_of: pd.Period                    # the month (YTD through it)
+    lang: str = "zh"                    # zh or en
+    indicators: tuple[str, ...] = ()    # indicator keys; empty: the set in force for as_of's year
+
+
+def check_params(panel: pd.DataFrame | None = None, **params) -> IndicatorParams:
+    """Check the parameters (UsageError naming the bad one); with a panel, ``as_of`` must have data."""
+    raw = fill_params(IndicatorParams, params, what="indicators")
+    keys = as_names(raw["indicators"], name="indicators")
+    known = load_config()["indicators"]
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise UsageError(f"indicators: unknown indicator {', '.join(map(repr, unknown))} (known: {', '.join(known)})")
+    return IndicatorParams(as_of=check_as_of(raw["as_of"], panel), lang=check_lang(raw["lang"]), indicators=keys)
 
 
 def dictionary(year: int | None = None, path: str | Path | None = None) -> pd.DataFrame:

@@ -11,10 +11,14 @@ the panel has the same month (and the city's YoY needs the month a year before a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from .metrics import headline, pct_change
 from .io.panel import dataset_label
+from .errors import UsageError
+from .params import as_names, check_as_of, check_lang, fill_params
 from .periods import parse_month, ytd_label
 from .io.reference import load_national_soe
 
@@ -25,6 +29,28 @@ _SERIES_NAMES = {
     "zh": {"city": "本市市属国企", "national": "全国国企", "central": "中央企业", "local": "地方国企"},
     "en": {"city": "City SOEs", "national": "All SOEs (national)", "central": "Central SOEs", "local": "Local SOEs"},
 }
+
+
+SCOPES = ("national", "central", "local")
+
+
+@dataclass(frozen=True)
+class NationalParams:
+    """Checked parameters of the national comparison (notebook 01)."""
+
+    as_of: pd.Period                                  # releases up to this month
+    lang: str = "zh"                                  # zh or en
+    scopes: tuple[str, ...] = ("national", "local")   # release scopes shown beside the city
+
+
+def check_params(panel: pd.DataFrame | None = None, **params) -> NationalParams:
+    """Check the parameters (UsageError naming the bad one); with a panel, ``as_of`` must have data."""
+    raw = fill_params(NationalParams, params, what="national")
+    scopes = as_names(raw["scopes"], name="scopes")
+    bad = [s for s in scopes if s not in SCOPES]
+    if bad or not scopes:
+        raise UsageError(f"national: scopes must be some of {', '.join(SCOPES)}, got {raw['scopes']!r}")
+    return NationalParams(as_of=check_as_of(raw["as_of"], panel), lang=check_lang(raw["lang"]), scopes=scopes)
 
 
 def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"),

@@ -9,6 +9,7 @@ comparison :mod:`soe_analysis.national`; this module holds what is left: the KPI
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,10 +17,30 @@ import pandas as pd
 from .metrics import debt_ratio
 from .metrics import format_number as fmt
 from .metrics import is_number as _finite
-from .params import check_lang
+from .errors import UsageError
+from .params import check_as_of, check_lang, fill_params
 from .io.panel import as_of as cut_as_of
 from .periods import parse_month, ytd_label
 from .schema import ytd
+
+
+@dataclass(frozen=True)
+class OverviewParams:
+    """Checked parameters of notebook 01 and ``soe-analysis headline``."""
+
+    as_of: pd.Period    # the month the headline is for (YTD through it)
+    lang: str = "zh"    # zh or en: the paragraph, tables and charts
+    since: int = 2019   # first year of the trend charts
+
+
+def check_params(panel: pd.DataFrame | None = None, **params) -> OverviewParams:
+    """Check the parameters (UsageError naming the bad one); with a panel, ``as_of`` must have data."""
+    raw = fill_params(OverviewParams, params, what="overview")
+    as_of = check_as_of(raw["as_of"], panel)
+    since = raw["since"]
+    if isinstance(since, bool) or not isinstance(since, int) or since > as_of.year:
+        raise UsageError(f"overview: since must be a year no later than as_of ({as_of.year}), got {since!r}")
+    return OverviewParams(as_of=as_of, lang=check_lang(raw["lang"]), since=since)
 
 
 def kpi_cards(figures: dict, lang: str = "zh") -> list[dict]:

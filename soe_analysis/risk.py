@@ -43,16 +43,18 @@ could be computed: a missing band is excluded, never counted as 0.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import config, metrics
-from .errors import SoeError
+from .errors import SoeError, UsageError
 from .indicators import TOTAL_EN, TOTAL_ZH, opening_month, with_total_row
 from .io.panel import as_of as cut_as_of
 from .io.panel import month_rows
+from .params import check_as_of, check_lang, fill_params
 from .periods import month_str, parse_month
 from .schema import ytd
 
@@ -66,6 +68,24 @@ _INPUTS = {
     "assets": "total_assets", "liabilities": "total_liabilities", "equity": "equity",
     "debt": "interest_bearing_debt",
 }
+
+
+@dataclass(frozen=True)
+class RiskParams:
+    """Checked parameters of the risk bands (notebook 01, ``soe-analysis indicators``)."""
+
+    as_of: pd.Period        # the month (flows YTD through it, stocks at its end)
+    lang: str = "zh"        # zh or en
+    thresholds: str = ""    # a threshold CSV in the shipped file's format; "" = the shipped one
+
+
+def check_params(panel: pd.DataFrame | None = None, **params) -> RiskParams:
+    """Check the parameters (UsageError naming the bad one); with a panel, ``as_of`` must have data."""
+    raw = fill_params(RiskParams, params, what="risk")
+    thresholds = str(raw["thresholds"] or "")
+    if thresholds and not Path(thresholds).is_file():
+        raise UsageError(f"risk: thresholds file {thresholds} not found")
+    return RiskParams(as_of=check_as_of(raw["as_of"], panel), lang=check_lang(raw["lang"]), thresholds=thresholds)
 
 
 def load_thresholds(path: str | Path | None = None) -> pd.DataFrame:

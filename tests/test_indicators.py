@@ -149,3 +149,22 @@ def test_debt_ratio_and_roe_come_from_metrics(monkeypatch):
     t = indicators.compute(_panel(), "2022-10", indicators=["roe", "debt_ratio"])
     assert _get(t, "甲集团", "roe") == 123.0
     assert _get(t, "合计", "debt_ratio") == 45.0
+
+
+def test_check_params_contract():
+    import dataclasses
+
+    from soe_analysis.errors import UsageError
+
+    params = indicators.check_params(_panel(), as_of="2022-10", indicators="roe, debt_ratio")
+    assert params.as_of.month == 10 and params.indicators == ("roe", "debt_ratio") and params.lang == "zh"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        params.lang = "en"
+    with pytest.raises(UsageError, match="unknown parameter 'month'"):
+        indicators.check_params(as_of="2022-10", month=10)
+    with pytest.raises(UsageError, match="parameter as_of is required"):
+        indicators.check_params(lang="en")
+    with pytest.raises(UsageError, match="unknown indicator 'roa'"):
+        indicators.check_params(as_of="2022-10", indicators=["roa"])
+    with pytest.raises(UsageError, match="2023-01 has no data"):
+        indicators.check_params(_panel(), as_of="2023-01")

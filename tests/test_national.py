@@ -29,3 +29,14 @@ def test_city_beside_the_releases_in_the_same_months():
     assert (nat["dataset"] == "real").all()
     # as of 2021-10, November is not seen
     assert (national.growth_comparison(panel, "2021-10")["month"] != 11).all()
+
+
+def test_check_params_contract():
+    from soe_analysis.errors import UsageError
+
+    assert national.check_params(as_of="2021-06").scopes == ("national", "local")
+    assert national.check_params(as_of="2021-06", scopes="central").scopes == ("central",)
+    with pytest.raises(UsageError, match="scopes must be some of"):
+        national.check_params(as_of="2021-06", scopes=["provincial"])
+    with pytest.raises(UsageError, match="unknown parameter 'scope'"):
+        national.check_params(as_of="2021-06", scope="local")

@@ -40,3 +40,18 @@ def test_group_totals_missing_stock_is_nan_not_zero():
     assert totals.loc["2022-02", "debt_ratio_pct"] == pytest.approx(80 / 150 * 100)
     by_year = overview.same_month_by_year(totals, 2)
     assert by_year.loc[2022, "revenue_ytd"] == pytest.approx(4.0)  # 2.5 + 1.5
+
+
+def test_check_params_contract():
+    from soe_analysis.errors import UsageError
+
+    params = overview.check_params(_panel(), as_of="2022-02", lang="en")
+    assert (str(params.as_of), params.lang, params.since) == ("2022-02", "en", 2019)
+    with pytest.raises(UsageError, match="unknown parameter 'lnag'"):
+        overview.check_params(as_of="2022-02", lnag="en")
+    with pytest.raises(UsageError, match="since must be a year"):
+        overview.check_params(as_of="2022-02", since=2023)  # after the as-of year
+    with pytest.raises(UsageError, match="since must be a year"):
+        overview.check_params(as_of="2022-02", since="2019")  # text, not a year
+    with pytest.raises(UsageError, match="as_of must be a month"):
+        overview.check_params(as_of="2022-13")

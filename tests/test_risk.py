@@ -186,3 +186,16 @@ def test_matrix_and_plot():
     assert len(ax.get_yticklabels()) == 3
     import matplotlib.pyplot as plt
     plt.close("all")
+
+
+def test_check_params_contract(tmp_path):
+    from soe_analysis.errors import UsageError
+
+    params = risk.check_params(_two_groups(), as_of="2022-06", lang="en")
+    assert (str(params.as_of), params.lang, params.thresholds) == ("2022-06", "en", "")
+    with pytest.raises(UsageError, match="unknown parameter 'cuts'"):
+        risk.check_params(as_of="2022-06", cuts=[1, 2, 3, 4])
+    with pytest.raises(UsageError, match="lang must be one of zh, en"):
+        risk.check_params(as_of="2022-06", lang="fr")
+    with pytest.raises(UsageError, match="not found"):
+        risk.check_params(as_of="2022-06", thresholds=str(tmp_path / "absent.csv"))
