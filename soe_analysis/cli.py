@@ -13,7 +13,7 @@ import sys
 
 from .errors import SoeError
 
-VERBS = ("ingest", "validate", "headline", "drivers", "savings", "forecast", "backtest", "report")
+VERBS = ("ingest", "validate", "headline", "indicators", "drivers", "savings", "forecast", "backtest", "report")
 
 
 class _Parser(argparse.ArgumentParser):

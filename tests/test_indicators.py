@@ -168,3 +168,57 @@ def test_check_params_contract():
         indicators.check_params(as_of="2022-10", indicators=["roa"])
     with pytest.raises(UsageError, match="2023-01 has no data"):
         indicators.check_params(_panel(), as_of="2023-01")
+
+
+def _run_cli(capsys, panel, tmp_path, *args):
+    import json
+
+    from soe_analysis.cli import main
+
+    path = tmp_path / "panel.parquet"
+    panel.to_parquet(path)
+    code = main(["indicators", "--panel", str(path), *args])
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if "--json" in args and code == 0 else out), err
+
+
+def test_indicators_verb_json_rows_by_hand(capsys, tmp_path):
+    code, data, _ = _run_cli(capsys, _panel(), tmp_path, "--as-of", "2022-10", "--json")
+    assert code == 0 and data["indicator_set"]["name"] == "两利四率"
+    rows = {(r["enterprise"], r["ratio"]): r for r in data["rows"]}
+    assert len(rows) == len(data["rows"])  # ROE and the debt ratio appear once, not twice
+    assert set(data["rows"][0]) == {"enterprise", "ratio", "value", "band", "unit", "in_set", "reason"}
+    # 甲 debt ratio 60/100 = 60% sits on cut2 = 60 (lower_better) → band 2; in the 2022 set
+    assert rows[("甲集团", "debt_ratio")] | {"reason": ""} == {
+        "enterprise": "甲集团", "ratio": "debt_ratio", "value": 60.0, "band": 2, "unit": "%", "in_set": True,
+        "reason": ""}
+    # 甲 ROE 1.5 × 12/10 / ((38 + 40)/2) = 4.615% → 4.62, in [2, 5) → band 3; not in the 2022 set
+    assert (rows[("甲集团", "roe")]["value"], rows[("甲集团", "roe")]["band"]) == (4.62, 3)
+    assert rows[("甲集团", "roe")]["in_set"] is False
+    # total debt ratio (60 + 40)/(100 + 50) = 66.67% in (60, 70] → band 3
+    assert (rows[("合计", "debt_ratio")]["value"], rows[("合计", "debt_ratio")]["band"]) == (66.67, 3)
+    # net profit has no band; cash interest cover lacks interest expense: no value, no band, a reason
+    assert rows[("甲集团", "net_profit")]["band"] is None
+    cover = rows[("甲集团", "cash_interest_cover")]
+    assert cover["value"] is None and cover["band"] is None and "缺失" in cover["reason"]
+
+
+def test_indicators_verb_text_in_english_escapes_names(capsys, tmp_path):
+    panel = _panel()
+    panel.loc[panel["enterprise"] == "乙集团", "enterprise"] = "乙\x1b[31m集团"
+    code, out, _ = _run_cli(capsys, panel, tmp_path, "--as-of", "2022-10", "--lang", "en")
+    assert code == 0
+    assert "Two profits, four ratios" in out and "Total" in out and "nan" not in out
+    assert "\x1b" not in out and "乙\\x1b[31m集团" in out  # shown, not obeyed
+    assert "60.00 (2)" in out  # 甲's debt ratio and its band
+
+
+def test_indicators_verb_errors_are_one_line_with_exit_codes(capsys, tmp_path):
+    code, _, err = _run_cli(capsys, _panel(), tmp_path, "--as-of", "2023-01")
+    assert code == 2 and "as_of 2023-01 has no data" in err and err.count("\n") == 1
+    code, _, err = _run_cli(capsys, _panel(), tmp_path, "--as-of", "2022-10", "--lang", "fr")
+    assert code == 2 and "lang must be one of" in err
+    from soe_analysis.cli import main
+
+    assert main(["indicators", "--as-of", "2022-10", "--panel", str(tmp_path / "absent.parquet")]) == 1
+    assert "panel not found" in capsys.readouterr().err

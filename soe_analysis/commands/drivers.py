@@ -29,11 +29,11 @@ def _pad(text: str, width: int, right: bool = True) -> str:
 
 def format_table(frame, first_header: str) -> str:
     """A plain-text table with CJK-aware alignment; numbers with 2 decimals, NaN as 'n/a'."""
-    from ..metrics import round_half_up
+    from ..metrics import format_number
 
     def cell(v):
         if isinstance(v, float):
-            return "n/a" if v != v else f"{round_half_up(v, 2) + 0.0:.2f}"  # never -0.00
+            return "n/a" if v != v else format_number(v)
         return str(v)
 
     header = [first_header, *map(str, frame.columns)]
