@@ -90,8 +90,9 @@ def test_headline_json_keys(tmp_path, capsys):
                 "investment_ytd", "by_enterprise"):
         assert key in data
     assert {"enterprise", "total_assets", "revenue_ytd", "total_profit_ytd"} <= set(data["by_enterprise"][0])
-    assert main(["headline", "--as-of", "2030-01", "--panel", str(out / "panel.parquet")]) == 1
-    assert "no data for 2030-01" in capsys.readouterr().err
+    # a month the panel lacks is a usage error (2), as for every verb with check_params
+    assert main(["headline", "--as-of", "2030-01", "--panel", str(out / "panel.parquet")]) == 2
+    assert "as_of 2030-01 has no data" in capsys.readouterr().err
 
 
 def test_dataset_label_from_marker(tmp_path):

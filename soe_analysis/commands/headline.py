@@ -14,17 +14,16 @@ def add_arguments(parser):
 def run(args) -> int:
     import json
 
-    from ..metrics import headline, rounded
-    from ..text.narrative import figures_table, format_table, headline_paragraph
+    from .. import overview
     from ..io.panel import dataset_label, load_panel
-    from ..params import check_lang
+    from ..metrics import format_number, headline, rounded
+    from ..text.narrative import figures_table, format_table, headline_paragraph
 
-    from ..periods import parse_month
-
-    as_of = parse_month(args.as_of)  # usage errors before any data is read
-    lang = check_lang(args.lang)
+    overview.check_params(None, as_of=args.as_of, lang=args.lang)  # usage errors before any data is read
     panel = load_panel(args.panel)
-    raw = headline(panel, as_of)
+    params = overview.check_params(panel, as_of=args.as_of, lang=args.lang)
+    lang = params.lang
+    raw = headline(panel, params.as_of)
     paragraph = headline_paragraph(raw, lang)  # worded from unrounded figures, rounded once
     figures = rounded(raw)
     figures["narrative"] = paragraph
@@ -38,7 +37,7 @@ def run(args) -> int:
     print()
 
     def num(value, suffix=""):
-        return "n/a" if value is None else f"{value:,.2f}{suffix}"
+        return "n/a" if value is None else format_number(value, thousands=True) + suffix
 
     print(f"{f['as_of']} ({f['dataset']} data), {f['enterprises']} enterprises; amounts 亿元, flows year-to-date")
     print(f"  total assets    {num(f['total_assets']):>10}   YoY {num(f['total_assets_yoy_pct'], '%')}")
