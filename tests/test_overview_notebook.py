@@ -51,7 +51,14 @@ def test_overview_notebook_defaults(tmp_path):
     assert figures["revenue_ytd_yi"] == 170.0          # (10 + 5 + 2) × 10
     assert figures["total_profit_ytd_yi"] == 0.7       # (0.1 − 0.05 + 0.02) × 10
     assert figures["loss_makers_n"] == 1
-    assert 1 <= figures["risk_score_total_band"] <= 5
+    # total risk bands at 2022-10 (m = 10, annualise ×1.2; thresholds of risk_thresholds.csv):
+    # roa 0.56×1.2/246.5 = 0.27% → 4; roe 0.672/((91.8 + 98.6)/2) = 0.71% → 4; cost recovery
+    # 170/169.3 = 1.004 → 3; debt ratio 60 (on cut2) → 2; debt/equity 1.5 (on cut2) → 2;
+    # debt/EBITDA 73.95/((0.7 + 1.417 + 2.833)×1.2) = 12.45 → 5; interest cover 2.117/1.417 = 1.49
+    # → 4; cash interest cover CFO/interest = 7.083/1.417 = 5.0 → 1; CFO/debt 8.5/73.95 = 11.5% → 2
+    # score = (4+4+3+2+2+5+4+1+2)/9 = 27/9 = 3.0
+    assert figures["risk_score_total_band"] == 3.0
+    assert figures["roe_total_pct"] == 0.71  # average equity; on year-end equity 0.672/98.6 = 0.68
 
 
 @pytest.mark.notebook
@@ -61,6 +68,9 @@ def test_overview_notebook_mid_2023_in_english(tmp_path):
     # 2023-06: t = 53 → 170 × 1.53 = 260.1; revenue 17 × 6 = 102
     assert figures["total_assets_yi"] == 260.1
     assert figures["revenue_ytd_yi"] == 102.0
+    # ROE, the same in the 一利五率 table and the risk band: net profit 0.8 × 0.07 × 6 × 2 = 0.672
+    # over average equity (0.4×170×1.47 + 0.4×170×1.53)/2 = 102.0 → 0.66% (year-end: 0.65%)
+    assert figures["roe_total_pct"] == 0.66
 
 
 @pytest.mark.notebook
