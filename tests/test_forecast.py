@@ -146,7 +146,7 @@ def test_notebook_04(tmp_path, as_of):
     assert figures["as_of"] == as_of
     # shipped data: Jan–Jun 2023 revenue is well on its way; the forecast is a plausible year
     assert 300 < figures["revenue_point_yi"] < 500
-    assert 0 <= figures["total_profit_p_reach"] <= 1
+    # P(reach) itself is checked by hand in test_p_reach_is_the_share_of_draws_at_the_target
 
 
 def _table(rows: dict) -> "fc.pd.DataFrame":
@@ -204,3 +204,15 @@ def test_no_peeking_on_the_national_releases():
     assert clean.row["weights"] == dirty.row["weights"] and set(clean.row["weights"]) == {
         "seasonal_share", "recent_growth"}
     assert dirty.point == pytest.approx(clean.point) and np.allclose(dirty.draws, clean.draws)
+
+
+def test_p_reach_is_the_share_of_draws_at_the_target():
+    draws = np.arange(1.0, 11.0)  # 1 … 10
+    # ≥ 7.5: 8, 9, 10 → 3 of 10; ≤ 7.5: 1 … 7 → 7 of 10; a draw on the target counts as reached
+    assert fc.summarise_draws(draws, 5.5, 7.5)["p_reach"] == pytest.approx(0.3)
+    assert fc.summarise_draws(draws, 5.5, 7.5, direction="<=")["p_reach"] == pytest.approx(0.7)
+    assert fc.summarise_draws(draws, 5.5, 10.0)["p_reach"] == pytest.approx(0.1)
+    # NaN draws (a ratio with a non-positive denominator) are left out: 1 of the 2 finite draws
+    assert fc.summarise_draws(np.array([1.0, np.nan, 3.0]), 2.0, 2.0)["p_reach"] == pytest.approx(0.5)
+    assert np.isnan(fc.summarise_draws(np.array([np.nan]), 2.0, 2.0)["p_reach"])
+    assert np.isnan(fc.summarise_draws(draws, 5.5, None)["p_reach"])  # no target, no probability
