@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import SoeError, UsageError
+from .metrics import annualise
 from .schema import LINE_BY_NAME, ytd
 
 MONTHS = list(range(1, 13))
@@ -226,7 +227,7 @@ def _past_pairs(series: YtdSeries, year: int, month: int) -> pd.DataFrame:
 
 
 def run_rate(series: YtdSeries, year: int, month: int, mode: str) -> float:
-    return series.value(year, month) * 12 / month
+    return annualise(series.value(year, month), month)
 
 
 def seasonal_share(series: YtdSeries, year: int, month: int, mode: str) -> float:
