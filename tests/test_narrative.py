@@ -139,7 +139,12 @@ def test_headline_verb_prints_paragraph_and_json(panel, tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["narrative"].startswith("At the end of October")
     assert data["total_assets"] == 190.0
+    # debt ratio (metrics.debt_ratio) of the sums: (80 + 35 + 12)/190 = 66.842% → 66.84; 乙 35/50 = 70%
+    assert data["debt_ratio_pct"] == 66.84
+    assert {e["enterprise"]: e["debt_ratio_pct"] for e in data["by_enterprise"]}["乙集团"] == 70.0
     assert main(["headline", "--as-of", "2022-10", "--panel", str(path), "--lang", "fr"]) == 2
+    assert main(["headline", "--as-of", "2022-10", "--panel", str(path)]) == 0
+    assert "debt ratio          66.84%" in capsys.readouterr().out  # the one number formatter
 
 
 def test_loss_in_both_years_says_loss_narrowed():
