@@ -99,37 +99,3 @@ def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"
     return pd.DataFrame(rows, columns=columns)
 
 
-def plot_growth_comparison(comparison: pd.DataFrame, ax=None, *, measure: str = "revenue", lang: str = "zh"):
-    """Grouped bars of YTD YoY growth (%) by release month: the city beside the national series.
-
-    Returns the matplotlib Axes. Months where a value is missing show no bar.
-    """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    data = comparison[comparison["measure"] == measure].dropna(subset=["yoy_pct"])
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4))
-    if data.empty:
-        ax.text(0.5, 0.5, "无可比月份" if lang == "zh" else "no comparable months", ha="center",
-                va="center", transform=ax.transAxes)
-        return ax
-    order = list(dict.fromkeys(comparison.sort_values(["year", "month"])["period_label"]))
-    hue_order = list(dict.fromkeys(comparison.sort_values("scope", key=lambda s: s.ne("city"), kind="stable")["series"]))
-    sns.barplot(data=data, x="period_label", y="yoy_pct", hue="series", order=order, hue_order=hue_order, ax=ax)
-    ax.axhline(0, color="#444444", linewidth=0.8)
-    what = {"revenue": ("营业收入", "revenue"), "profit": ("利润总额", "total profit")}[measure]
-    city = comparison.loc[comparison["scope"] == "city", "dataset"]
-    city = city.iloc[0] if len(city) else "user"
-    if lang == "zh":
-        city_zh = {"demonstration": "演示数据", "real": "真实数据"}.get(city, "用户数据")
-        ax.set_title(f"{what[0]}累计同比增速：本市（{city_zh}）与全国国企（财政部发布，真实数据）")
-        ax.set_ylabel("同比增速（%）")
-    else:
-        city_en = {"demonstration": "demonstration", "real": "real"}.get(city, "user data")
-        ax.set_title(f"YTD {what[1]} growth: city ({city_en}) vs national SOEs (MoF, real)")
-        ax.set_ylabel("YoY growth (%)")
-    ax.set_xlabel("")
-    ax.tick_params(axis="x", rotation=30)
-    ax.legend(title="")
-    return ax

@@ -2,8 +2,9 @@
 
 The headline paragraph is :mod:`soe_analysis.text.narrative`, the indicator sets
 :mod:`soe_analysis.indicators`, the risk bands :mod:`soe_analysis.risk` and the national
-comparison :mod:`soe_analysis.national`; this module holds what is left: the KPI cards
-(HTML, escaped) and the group totals over time.
+comparison :mod:`soe_analysis.national`, the charts :mod:`soe_analysis.plots.overview`; this
+module holds what is left: the parameters, the KPI cards (HTML, escaped) and the group totals
+over time.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from .metrics import debt_ratio
@@ -115,32 +115,6 @@ def group_totals(panel: pd.DataFrame, as_of, *, since: int = 2019) -> pd.DataFra
     return totals.sort_index()
 
 
-def plot_balance_sheet(totals: pd.DataFrame, ax=None, lang: str = "zh"):
-    """Total assets and equity (亿元, left axis) and the debt ratio (%, right axis) by month."""
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots()
-    x = totals.index.to_timestamp(how="end")
-    zh = lang == "zh"
-    ax.plot(x, totals["total_assets"], label="资产总额" if zh else "Total assets")
-    ax.plot(x, totals["equity"], label="所有者权益" if zh else "Owners' equity")
-    ax.set_ylabel("亿元" if zh else "RMB yi (亿元)")
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    right = ax.twinx()
-    right.plot(x, totals["debt_ratio_pct"], color="#c44e52", linestyle="--",
-               label="资产负债率（右轴，%）" if zh else "Debt ratio (right, %)")
-    right.set_ylabel("%")
-    right.grid(False)
-    handles = ax.get_legend_handles_labels()
-    more = right.get_legend_handles_labels()
-    ax.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left")
-    ax.set_title("资产、权益与资产负债率（月末）" if zh else "Assets, equity and debt ratio (month-end)")
-    return ax
-
-
 def same_month_by_year(totals: pd.DataFrame, month: int) -> pd.DataFrame:
     """The YTD flows at ``month`` of each year (e.g. 1–10月 of 2019, 2020, …), indexed by year."""
     rows = totals[totals.index.month == month]
@@ -148,30 +122,6 @@ def same_month_by_year(totals: pd.DataFrame, month: int) -> pd.DataFrame:
     out.index = rows.index.year
     out.index.name = "year"
     return out
-
-
-def plot_ytd_by_year(totals: pd.DataFrame, month: int, ax=None, lang: str = "zh"):
-    """Bars: YTD revenue and total profit at the same month of each year (亿元)."""
-    import matplotlib.pyplot as plt
-
-    data = same_month_by_year(totals, month)
-    if ax is None:
-        _, ax = plt.subplots()
-    zh = lang == "zh"
-    span = ytd_label(pd.Period(year=2000, month=month, freq="M"), lang)
-    years = np.arange(len(data))
-    width = 0.38
-    ax.bar(years - width / 2, data["revenue_ytd"], width, label="营业收入" if zh else "Revenue")
-    ax.bar(years + width / 2, data["total_profit_ytd"], width, label="利润总额" if zh else "Total profit")
-    for x, v in zip(years + width / 2, data["total_profit_ytd"]):
-        if _finite(v):
-            ax.annotate(fmt(v), (x, v), ha="center", va="bottom" if v >= 0 else "top", fontsize=8)
-    ax.axhline(0, color="#444444", linewidth=0.8)
-    ax.set_xticks(years, [str(y) for y in data.index])
-    ax.set_ylabel("亿元" if zh else "RMB yi (亿元)")
-    ax.set_title(f"各年{span}累计营业收入与利润总额" if zh else f"Revenue and total profit, {span} of each year")
-    ax.legend()
-    return ax
 
 
 def styled(table: pd.DataFrame, digits: int = 2):

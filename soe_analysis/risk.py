@@ -60,7 +60,6 @@ from .schema import ytd
 
 THRESHOLDS_FILE = config.PACKAGE_DIR / "config" / "risk_thresholds.csv"
 DIRECTIONS = ("higher_better", "lower_better")
-BAND_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")  # band 1 … 5
 _INPUTS = {
     "net_profit": ytd("net_profit"), "total_profit": ytd("total_profit"), "revenue": ytd("revenue"),
     "total_cost": ytd("total_cost"), "interest": ytd("interest_expense"),
@@ -257,31 +256,3 @@ def matrix(assessed: pd.DataFrame, lang: str = "zh", *, thresholds: pd.DataFrame
     return wide
 
 
-def plot_matrix(assessed: pd.DataFrame, ax=None, lang: str = "zh", *, thresholds: pd.DataFrame | None = None):
-    """Heatmap of bands (1 green … 5 red; blank = not computable), scores on the row labels.
-
-    Returns the matplotlib Axes.
-    """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-    from matplotlib.colors import BoundaryNorm, ListedColormap
-
-    table = matrix(assessed, lang, thresholds=thresholds)
-    score_col = table.columns[-1]
-    bands = table.drop(columns=score_col)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1.0 + 0.9 * bands.shape[1], 0.9 + 0.45 * bands.shape[0]))
-    cmap = ListedColormap(BAND_COLOURS)
-    norm = BoundaryNorm([0.5, 1.5, 2.5, 3.5, 4.5, 5.5], cmap.N)
-    sns.heatmap(bands, ax=ax, cmap=cmap, norm=norm, annot=bands.map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
-                fmt="", cbar=False, linewidths=0.5, linecolor="white")
-    ax.set_facecolor("#eeeeee")
-    ax.set_yticklabels([f"{name} ({'—' if pd.isna(s) else f'{s:.1f}'})" for name, s in table[score_col].items()],
-                       rotation=0)
-    ax.set_xticklabels(ax.get_xticklabels(), rotation=35, ha="right")
-    as_of = assessed.attrs.get("as_of", "")
-    ax.set_title(f"风险档位（1低 … 5高），{as_of}；括号内为综合得分" if lang == "zh"
-                 else f"Risk bands (1 low … 5 high), {as_of}; overall score in brackets")
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    return ax

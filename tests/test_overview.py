@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from _overview_panel import make_panel
 
@@ -55,3 +56,22 @@ def test_check_params_contract():
         overview.check_params(as_of="2022-02", since="2019")  # text, not a year
     with pytest.raises(UsageError, match="as_of must be a month"):
         overview.check_params(as_of="2022-13")
+
+
+def test_charts_take_ax_and_return_it():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from soe_analysis.plots import overview as charts
+
+    totals = overview.group_totals(_panel(), "2022-02")
+    fig, axes = plt.subplots(1, 2)
+    assert charts.plot_balance_sheet(totals, ax=axes[0]) is axes[0]
+    assert charts.plot_ytd_by_year(totals, 2, ax=axes[1], lang="en") is axes[1]
+    assert axes[1].get_title() == "Revenue and total profit, Jan–Feb of each year"
+    empty = charts.plot_growth_comparison(
+        pd.DataFrame(columns=["year", "month", "period_label", "measure", "series", "scope", "yoy_pct", "dataset"]))
+    assert empty.texts[0].get_text() == "无可比月份"  # a new Axes, saying why it is empty
+    plt.close("all")

@@ -181,7 +181,9 @@ def test_matrix_and_plot():
     table = risk.matrix(got, "en")
     assert list(table.index) == ["甲集团", "乙集团", "Total"]
     assert table.loc["乙集团", "Score"] == pytest.approx(5.0)
-    ax = risk.plot_matrix(got)
+    from soe_analysis.plots.overview import plot_risk_matrix
+
+    ax = plot_risk_matrix(got)
     assert ax.get_title().startswith("风险档位")
     assert len(ax.get_yticklabels()) == 3
     import matplotlib.pyplot as plt
