@@ -59,8 +59,9 @@ def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None
     Each origin (y, m) sees only :func:`cut` (y, m); calibration and skill weights at (y, m) use
     only forecasts of *earlier years* whose outcome is known. ``until`` stops after that origin
     (used to make a single forecast). Returns one row per origin and method: year, month,
-    method, mode, point, lo80, hi80, lo95, hi95, sigma, n_cal, actual (NaN when the year's
-    outcome is not in the data), and for the default the weights used.
+    method, mode, point, lo80, hi80, lo95, hi95, sigma, df, n_cal (the number of *years* the
+    calibration errors came from), actual (NaN when the year's outcome is not in the data), and
+    for the default the weights used.
     """
     from scipy import stats
 
@@ -80,7 +81,7 @@ def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None
                   if name != "state_space"}
         points["state_space"] = state_space(seen, year, month, mode, fit=(ss_mean, ss_var))
         errors = {name: _past_errors(record, name, year, month, mode) for name in METHODS}
-        errors_all = {name: _past_errors(record, name, year, month, mode, window=11)
+        errors_all = {name: _past_errors(record, name, year, month, mode, window=11)[0]
                       for name in DEFAULT_MEMBERS}
         # the default: shrunk inverse-MSE weights over its members (earlier years' errors only)
         weights = _skill_weights(points, errors_all)
@@ -94,19 +95,16 @@ def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None
             row = {"year": year, "month": month, "method": name, "mode": mode,
                    "point": point, "actual": actual, "n_cal": 0, "sigma": float("nan"),
                    "df": float("nan")}
-            err = errors[name]
+            err, err_years = errors[name]
             if name == DEFAULT_METHOD and weights:
-                combo = _combination_errors(record, weights, year, month, mode)
-                if len(combo) >= MIN_ERRORS:
-                    err = combo
+                combo, combo_years = _combination_errors(record, weights, year, month, mode)
+                if len(set(combo_years)) >= MIN_ERRORS:
+                    err, err_years = combo, combo_years
+            sigma, df, n_years = year_sigma(err, err_years)
             if name == "state_space" and np.isfinite(ss_var):
-                row.update(sigma=math.sqrt(ss_var) / weight(month), df=float("inf"),
-                           n_cal=int(len(err)))
-            elif len(err) >= MIN_ERRORS:
-                # RMS of past scaled errors, × sqrt(1 + 1/n) for a new observation
-                sigma = float(np.sqrt(np.mean(err**2) * (1 + 1 / len(err))))
-                row.update(sigma=sigma, df=float(len(err) - 1),
-                           n_cal=int(len(err)))
+                row.update(sigma=math.sqrt(ss_var) / weight(month), df=float("inf"), n_cal=n_years)
+            elif n_years >= MIN_ERRORS:
+                row.update(sigma=sigma, df=df, n_cal=n_years)
             for level in LEVELS:
                 lo, hi = _interval(point, row["sigma"], row["df"], month, mode, level, stats)
                 tag = int(level * 100)
@@ -140,41 +138,60 @@ class _Record:
                 np.array(self.ratio, bool), np.array(self.point, float), np.array(self.actual, float))
 
 
-def _past_errors(arrays, method, year, month, mode, window=WINDOW) -> np.ndarray:
-    yr, mo, me, ra, pt, ac = arrays
+def _past_errors(arrays, method, year, month, mode, window=WINDOW) -> tuple[np.ndarray, np.ndarray]:
+    """(scaled errors, their years) of a method at earlier years' origins within ``window`` months."""
+    yr, mo, me, _, pt, ac = arrays
     if len(yr) == 0:
-        return np.array([])
+        return np.array([]), np.array([], int)
     # errors are recomputed in today's mode (a log ratio is NaN, hence dropped, when a past
     # point or outcome was not positive)
     keep = ((me == method) & (yr < year) & (np.abs(mo - month) <= window)
             & np.isfinite(pt) & np.isfinite(ac))
     err = scaled_error(ac[keep], pt[keep], mo[keep], mode)
-    return err[np.isfinite(err)]
+    ok = np.isfinite(err)
+    return err[ok], yr[keep][ok]
 
 
-def _combination_errors(arrays, weights: dict, year: int, month: int, mode: str) -> np.ndarray:
-    """Scaled errors, at earlier years' nearby origins, of today's weighted combination.
+def year_sigma(err, years) -> tuple[float, float, int]:
+    """Scale of the next error when errors of one year are not independent: count years.
+
+    Each year's squared errors are averaged first (its months share one outcome and one
+    shock), then ``σ² = mean over years × (1 + 1/n)`` for a new year's error, with ``ν = n − 1``
+    degrees of freedom, ``n`` the number of distinct years. Returns (σ, ν, n); NaN σ when n = 0.
+    """
+    err, years = np.asarray(err, float), np.asarray(years)
+    if len(err) == 0:
+        return float("nan"), float("nan"), 0
+    per_year = pd.Series(err**2).groupby(years).mean()
+    n = int(len(per_year))
+    return float(np.sqrt(per_year.mean() * (1 + 1 / n))), float(n - 1), n
+
+
+def _combination_errors(arrays, weights: dict, year: int, month: int, mode: str):
+    """(scaled errors, years), at earlier years' nearby origins, of today's weighted combination.
 
     Only origins where every weighted method had a point count; outcomes of earlier years only.
     """
-    yr, mo, me, ra, pt, ac = arrays
+    yr, mo, me, _, pt, ac = arrays
     if len(yr) == 0:
-        return np.array([])
+        return np.array([]), np.array([], int)
     keep = (yr < year) & (np.abs(mo - month) <= WINDOW) & np.isfinite(ac)
     combos: dict = {}
     for y, m, name, p, a in zip(yr[keep], mo[keep], me[keep], pt[keep], ac[keep]):
         if name in weights:
             combos.setdefault((y, m), [a, {}])[1][name] = p
-    actual, combo, months = [], [], []
+    actual, combo, months, years = [], [], [], []
     for (y, m), (a, pts) in combos.items():
         if all(k in pts and np.isfinite(pts[k]) for k in weights):
             actual.append(a)
             combo.append(sum(w * pts[k] for k, w in weights.items()))
             months.append(m)
+            years.append(y)
     if not combo:
-        return np.array([])
+        return np.array([]), np.array([], int)
     err = scaled_error(actual, combo, months, mode)
-    return err[np.isfinite(err)]
+    ok = np.isfinite(err)
+    return err[ok], np.asarray(years)[ok]
 
 
 def _skill_weights(points: dict, errors_all: dict) -> dict:
