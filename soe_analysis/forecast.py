@@ -64,6 +64,9 @@ from .forecast_methods import (BASE_METHODS, DEFAULT_METHOD, METHODS, MIN_ERRORS
                                state_space, weight)
 from .forecast_record import (DEFAULT_FALLBACK, DEFAULT_MEMBERS, LEVELS, WINDOW, _origins,
                               _skill_weights, default_errors, pseudo_real_time)
+from .forecast_nextyear import next_year_forecast
+from .forecast_reference import REFERENCE_LABEL, additive_scale, reference_sigma
+from .forecast_select import CURRENT_CANDIDATES, CURRENT_FALLBACK, NESTED, choose, year_scores
 from .forecast_series import (MONTHS, YtdSeries, arithmetic_mode, cut, december_level, empty_table,
                               latest_origin, stock_series_from_levels, stock_series_from_panel,
                               ytd_series_from_panel)
@@ -87,78 +90,100 @@ class Forecast:
 
 
 def forecast_year(series: YtdSeries, year: int, month: int, *, method: str = DEFAULT_METHOD,
-                  n_sims: int = 2000, seed: int | None = 0, z: np.ndarray | None = None) -> Forecast:
+                  n_sims: int = 2000, seed: int | None = 0, z: np.ndarray | None = None,
+                  reference: bool = False) -> Forecast:
     """Forecast ``year``'s full-year value (December level for a stock) from origin (year, month).
 
     Draws are ``point ⊕ σ·w_m·t_ν`` (Kalman normal for ``state_space``), in the series' own
     space (for a stock, log growth since last December: see :func:`december_level`). ``z``
     (standard t/normal variates, length n_sims) lets callers correlate several series.
+    ``method`` ``nested`` is the method with the lowest error in earlier years (as the backtest
+    scores it). ``reference=True``: where the series' own record is too short for an interval,
+    borrow the national backtest's error scale (:mod:`.forecast_reference`); the row's
+    ``calibration`` says which was used.
     """
-    if method not in METHODS:
-        raise UsageError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    if method not in (*METHODS, NESTED):
+        raise UsageError(f"unknown method {method!r}; choose from {', '.join((*METHODS, NESTED))}")
     record = pseudo_real_time(series, until=(year, month))
-    here = record[(record["year"] == year) & (record["month"] == month) & (record["method"] == method)]
+    chosen = _nested_current(record, year) if method == NESTED else method
+    here = record[(record["year"] == year) & (record["month"] == month) & (record["method"] == chosen)]
     if here.empty:
         raise SoeError(f"no data at {year}-{month:02d} for {series.name or 'the series'}")
-    row = here.iloc[0].to_dict()
+    row = {**here.iloc[0].to_dict(), "method": chosen, "calibration": "own"}
     point, sigma, df, mode = row["point"], row["sigma"], row["df"], row["mode"]
+    if not np.isfinite(sigma) and reference and np.isfinite(point):
+        sigma, df, _ = reference_sigma("current", chosen, month)
+        if mode == "additive" and series.kind == "flow":
+            sigma *= additive_scale(series, year)
+        row.update(sigma=sigma, df=df, calibration=REFERENCE_LABEL)
+    if not np.isfinite(sigma):
+        row["calibration"] = "none"
     if z is None:
         rng = np.random.default_rng(seed)
         z = rng.standard_t(df, n_sims) if np.isfinite(df) else rng.standard_normal(n_sims)
-    if not np.isfinite(point):
-        draws = np.full(len(z), np.nan)
-    elif not np.isfinite(sigma):
+    if not (np.isfinite(point) and np.isfinite(sigma)):
         draws = np.full(len(z), np.nan)
     elif mode == "ratio":
         draws = point * np.exp(sigma * weight(month) * z)
     else:
         draws = point + sigma * weight(month) * z
-    return Forecast(year, month, method, mode, float(point), draws, row, record)
+    return Forecast(year, month, chosen, mode, float(point), draws, row, record)
 
 
+def _nested_current(record: pd.DataFrame, year: int) -> str:
+    """The current-year candidate with the lowest per-year error before ``year``."""
+    done = record[np.isfinite(record["actual"]) & (record["year"] < year)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        err = [float(scaled_error(a, p, m, mode)) for a, p, m, mode in
+               zip(done["actual"], done["point"], done["month"], done["mode"])]
+    scores = year_scores(done.assign(error=err)) if len(done) else pd.DataFrame(
+        columns=["method", "year", "mse"])
+    return choose(scores, year - 1, CURRENT_CANDIDATES, CURRENT_FALLBACK)[0]
 
-def annual_growth_draws(series: YtdSeries, year: int, current_point: float, n_sims: int, rng,
-                        mode: str) -> tuple[np.ndarray, dict]:
-    """Year-ahead change: draws of next year's log growth (ratio mode) or change (additive).
 
-    Built from the full-year values of complete years before ``year`` plus ``year``'s own point
-    forecast (``current_point``): mean and sample s.d. of the annual changes, t draws with
-    max(n − 1, 2) d.f. NaN draws when fewer than 2 changes exist. Returns (draws, summary).
+def _level_view(seen: YtdSeries, year: int, month: int) -> YtdSeries:
+    """A flow series as is; a stock as its month-end levels (cut at the origin), for growth."""
+    if seen.kind == "flow":
+        return seen
+    levels = seen.meta["stock_levels"]
+    levels = levels.loc[levels.index <= year].copy()
+    levels.loc[year, [c for c in MONTHS if c > month]] = np.nan
+    return YtdSeries(levels, None, "flow", None, name=seen.name, unit=seen.unit)
+
+
+def next_growth_draws(seen: YtdSeries, year: int, month: int, n_sims: int, rng) -> tuple[np.ndarray, dict]:
+    """Draws of next year's growth (log, or change in additive mode) at origin (year, month).
+
+    The nested method's growth, with its own calibration when the record has enough years, else
+    the national backtest's (scaled by the series' mean absolute full year in additive mode).
     """
-    fy = {int(y): float(series.levels.at[y, 12]) for y in series.levels.index if y < year}
-    if series.kind == "stock":
-        changes = {y: v for y, v in fy.items() if np.isfinite(v)}
-        if np.isfinite(current_point):
-            changes[year] = current_point
-    else:
-        fy[year] = current_point
-        changes = {}
-        for y, v in fy.items():
-            prev = fy.get(y - 1, np.nan)
-            if np.isfinite(v) and np.isfinite(prev):
-                if mode == "ratio":
-                    if v > 0 and prev > 0:
-                        changes[y] = math.log(v / prev)
-                else:
-                    changes[y] = v - prev
-    values = np.array(list(changes.values()), float)
-    info = {"years": sorted(changes), "n": int(len(values))}
-    if len(values) < 2:
+    view = _level_view(seen, year, month)
+    nx = next_year_forecast(view, (year, month))
+    row = nx["row"] or {}
+    growth, sigma, df = (row.get(k, np.nan) for k in ("growth", "sigma_g", "df_g"))
+    info = {"method": nx["method"], "growth": growth, "calibration": "own", "mode": row.get("mode")}
+    if not np.isfinite(sigma) and np.isfinite(growth):
+        sigma, df, _ = reference_sigma("next", nx["method"], month)
+        if row.get("mode") == "additive":
+            sigma *= additive_scale(view, year + 1)
+        info["calibration"] = REFERENCE_LABEL
+    info.update(sigma=sigma, df=df)
+    if not (np.isfinite(growth) and np.isfinite(sigma)):
+        info["calibration"] = "none"
         return np.full(n_sims, np.nan), info
-    mean, sd = float(values.mean()), float(values.std(ddof=1))
-    info.update(mean=mean, sd=sd)
-    return mean + sd * rng.standard_t(max(len(values) - 1, 2), n_sims), info
+    return growth + sigma * rng.standard_t(max(df, 1.0), n_sims), info
 
 
 def simulate_full_year(series: YtdSeries, as_of: tuple[int, int], target_year: int, *,
-                       n_sims: int = 2000, seed: int | None = 0, method: str = DEFAULT_METHOD,
+                       n_sims: int = 2000, seed: int | None = 0, method: str = NESTED,
                        z: np.ndarray | None = None) -> dict:
     """Draws of the target year's full-year value (flow) or December level (stock) at ``as_of``.
 
-    When ``as_of`` is in the target year, the rest of the year is forecast from its YTD. When it
-    is in the year before, that year is forecast first, then the target year follows from the
-    distribution of past annual growth (path by path).
-    Returns {"draws", "point", "ytd", "origin_year", "origin_month", "forecast", "mode"}.
+    In the target year (horizon ``current``) the rest of the year is forecast from its YTD. In
+    the year before (horizon ``next``) that year's forecast *distribution* is carried forward
+    and multiplied, path by path, by draws of next year's growth
+    (:mod:`.forecast_nextyear`). Returns draws, point, ytd, origin_year, origin_month,
+    forecast, mode, method, horizon, calibration and, for ``next``, base_draws/base_point.
     """
     year, month = as_of
     if target_year not in (year, year + 1):
@@ -168,42 +193,35 @@ def simulate_full_year(series: YtdSeries, as_of: tuple[int, int], target_year: i
     origin_month = latest_origin(seen, year)
     if origin_month is None:
         raise SoeError(f"{series.name}: no data in {year} up to month {month}")
+    fc = None
     if origin_month == 12:
         fy = seen.full_year(year) if seen.kind == "flow" else float(seen.value(year, 12))
-        draws = np.full(n_sims, fy)
-        fc = None
-        mode = arithmetic_mode(seen)
+        draws, mode, this_point = np.full(n_sims, fy), arithmetic_mode(seen), fy
     else:
         fc = forecast_year(seen, year, origin_month, method=method, n_sims=n_sims,
-                           seed=rng.integers(2**31), z=z)
-        draws, mode = fc.draws, fc.mode
+                           seed=rng.integers(2**31), z=z, reference=True)
+        draws, mode, this_point = fc.draws, fc.mode, fc.point
     ytd_now = seen.value(year, origin_month)
-    this_point = fc.point if fc else float(draws[0])
-    if target_year == year + 1:
-        g, g_info = annual_growth_draws(seen, year, this_point, n_sims, rng, mode)
-        common = {"origin_year": year, "origin_month": origin_month, "forecast": fc, "mode": mode,
-                  "growth": g_info}
-        if seen.kind == "stock":
-            # December level of `year` from its log growth, then one more year of log growth
-            dec = december_level(seen, year, draws)
-            values = dec * np.exp(g)
-            point = float(december_level(seen, year, this_point) * math.exp(g_info.get("mean", np.nan)))
-            return {"draws": values, "point": point, "ytd": float("nan"), **common,
-                    "base_draws": dec, "base_point": float(december_level(seen, year, this_point)),
-                    "current_level": float(december_level(seen, year, ytd_now))}
-        values = draws * np.exp(g) if mode == "ratio" else draws + g
-        mean_g = g_info.get("mean", np.nan)
-        point = this_point * math.exp(mean_g) if mode == "ratio" else this_point + mean_g
-        return {"draws": values, "point": float(point), "ytd": 0.0, **common,
-                "base_draws": draws, "base_point": this_point, "base_ytd": ytd_now}
+    common = {"origin_year": year, "origin_month": origin_month, "forecast": fc, "mode": mode,
+              "method": fc.method if fc else "actual", "horizon": "current",
+              "calibration": fc.row["calibration"] if fc else "actual"}
+    base_draws, base_point = draws, this_point
+    current_level = float("nan")
     if seen.kind == "stock":
-        values = december_level(seen, year, draws)
-        return {"draws": values, "point": float(december_level(seen, year, this_point)),
-                "ytd": float("nan"), "origin_year": year, "origin_month": origin_month,
-                "forecast": fc, "mode": mode,
-                "current_level": float(december_level(seen, year, ytd_now))}
-    return {"draws": draws, "point": this_point, "ytd": ytd_now, "origin_year": year,
-            "origin_month": origin_month, "forecast": fc, "mode": mode}
+        base_draws = december_level(seen, year, draws)
+        base_point = float(december_level(seen, year, this_point))
+        current_level = float(december_level(seen, year, ytd_now))
+    if target_year == year:
+        return {"draws": base_draws, "point": base_point, "ytd": ytd_now if seen.kind == "flow" else float("nan"),
+                "current_level": current_level, **common}
+    g, info = next_growth_draws(seen, year, origin_month, n_sims, rng)
+    ratio = info["mode"] == "ratio"
+    values = base_draws * np.exp(g) if ratio else base_draws + g
+    point = base_point * math.exp(info["growth"]) if ratio else base_point + info["growth"]
+    return {"draws": values, "point": float(point), "ytd": 0.0 if seen.kind == "flow" else float("nan"),
+            **common, "method": info["method"], "horizon": "next", "calibration": info["calibration"],
+            "growth": info, "base_draws": base_draws, "base_point": base_point,
+            "base_ytd": ytd_now, "current_level": current_level}
 
 
 def joint_normals(errors_a: pd.Series, errors_b: pd.Series, n_sims: int, rng) -> tuple[np.ndarray, np.ndarray]:
@@ -272,7 +290,7 @@ def summarise_draws(draws: np.ndarray, point: float, target: float | None = None
 __all__ = [
     "BASE_METHODS", "DEFAULT_FALLBACK", "DEFAULT_MEMBERS", "DEFAULT_METHOD", "LEVELS", "METHODS",
     "MIN_ERRORS", "MONTHS", "POINT_METHODS", "WINDOW", "Forecast", "YtdSeries", "_origins",
-    "_skill_weights", "annual_growth_draws", "arithmetic_mode", "cut", "december_level",
+    "_skill_weights", "NESTED", "next_growth_draws", "arithmetic_mode", "cut", "december_level",
     "default_errors", "empty_table", "forecast_year", "joint_normals", "latest_origin",
     "pseudo_real_time", "recent_growth", "run_rate", "same_period", "scaled_error",
     "seasonal_share", "simulate_full_year", "simulate_ratio", "state_space",

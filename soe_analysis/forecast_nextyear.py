@@ -107,16 +107,17 @@ def _origins(series: YtdSeries) -> list[tuple[int, int]]:
 
 
 def next_year_record(series: YtdSeries, current: pd.DataFrame | None = None, *,
-                     until: tuple[int, int] | None = None) -> pd.DataFrame:
+                     until: tuple[int, int] | None = None, with_base: bool = True) -> pd.DataFrame:
     """Every next-year forecast in pseudo-real time: one row per origin (Y−1, m) and method.
 
     Columns: year (the target year Y), month (the origin month in Y−1), method, mode, point,
     growth (the method's g), base_point/base_scale/base_df (this year's full-year forecast at
     the origin; scale 0 at December), actual (FY_Y, NaN if unknown), realised (the growth that
     scores g), error (realised − g). Calibration (sigma_g, df_g, n_cal) uses only target years
-    ≤ :func:`known_before`, i.e. outcomes published before the origin.
+    ≤ :func:`known_before`, i.e. outcomes published before the origin. ``with_base=False``
+    skips this year's forecasts (points NaN) for a caller that simulates the base itself.
     """
-    base = _base_rows(series, current)
+    base = _base_rows(series, current) if with_base else {}
     rows = []
     for year0, month in _origins(series):
         if until is not None and (year0, month) > until:
@@ -193,19 +194,23 @@ def next_year_backtest_record(series: YtdSeries, current: pd.DataFrame | None = 
 
 
 def next_year_forecast(series: YtdSeries, origin: tuple[int, int], *, method: str = NESTED,
-                       n_sims: int = 2000, rng=None) -> dict:
-    """Draws of FY_{Y} at origin (Y−1, m), Y = origin year + 1, with the method's row.
+                       ) -> dict:
+    """The growth row (g, its calibration) for FY_Y at origin (Y−1, m), Y = origin year + 1.
 
     ``method`` ``nested`` chooses, from outcomes known at the origin, as the backtest does.
+    The row's growth and its calibration are what the caller needs; this year's base comes
+    from the caller's own current-year simulation (points here are NaN).
     """
-    rng = rng if rng is not None else np.random.default_rng(0)
     seen = cut(series, *origin)
-    record = next_year_record(seen, until=origin)
+    record = next_year_record(seen, until=origin, with_base=False)
     target = origin[0] + 1
+    if record.empty:
+        return {"row": None, "method": method}
     here = record[(record["year"] == target) & (record["month"] == origin[1])]
     chosen = method
     if method == NESTED:
         last = target - 1 if origin[1] == 12 else known_before(target, "next")
         chosen, _ = choose(year_scores(record), last, NEXT_METHODS, NEXT_FALLBACK)
-    row = here[here["method"] == chosen].iloc[0].to_dict()
-    return {"row": row, "method": chosen, "draws": draws_for(row, n_sims, rng)}
+    if here.empty:
+        return {"row": None, "method": chosen}
+    return {"row": here[here["method"] == chosen].iloc[0].to_dict(), "method": chosen}

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .forecast_methods import MIN_ERRORS, scaled_error
-from .forecast_record import WINDOW, pseudo_real_time, year_sigma
+from .forecast_record import WINDOW, year_sigma
 from .forecast_series import YtdSeries
 
 REFERENCE_METRICS = ("revenue_yi", "profit_yi")
