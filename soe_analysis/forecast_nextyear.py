@@ -145,14 +145,15 @@ def next_year_record(series: YtdSeries, current: pd.DataFrame | None = None, *,
 
 def _calibrate(record: pd.DataFrame) -> pd.DataFrame:
     """Growth-error scale per row from earlier target years' errors at nearby origin months."""
+    year, month = record["year"].to_numpy(int), record["month"].to_numpy(int)
+    method, error = record["method"].to_numpy(object), record["error"].to_numpy(float)
+    finite = np.isfinite(error)
     sig, dfs, ns = [], [], []
-    ok = record[np.isfinite(record["error"])]
-    for r in record.itertuples():
+    for y, m, name in zip(year, month, method):
         # outcomes known before this origin: target years ≤ Y − 2 (≤ Y − 1 from December)
-        last = r.year - 1 if r.month == 12 else known_before(r.year, "next")
-        past = ok[(ok["method"] == r.method) & (ok["year"] <= last)
-                  & ((ok["month"] - r.month).abs() <= NEXT_WINDOW)]
-        s, d, n = year_sigma(past["error"].to_numpy(), past["year"].to_numpy())
+        last = y - 1 if m == 12 else known_before(int(y), "next")
+        keep = finite & (method == name) & (year <= last) & (np.abs(month - m) <= NEXT_WINDOW)
+        s, d, n = year_sigma(error[keep], year[keep])
         sig.append(s if n >= MIN_ERRORS else np.nan)
         dfs.append(d)
         ns.append(n)

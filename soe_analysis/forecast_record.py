@@ -162,7 +162,8 @@ def year_sigma(err, years) -> tuple[float, float, int]:
     err, years = np.asarray(err, float), np.asarray(years)
     if len(err) == 0:
         return float("nan"), float("nan"), 0
-    per_year = pd.Series(err**2).groupby(years).mean()
+    _, which = np.unique(years, return_inverse=True)
+    per_year = np.bincount(which, weights=err**2) / np.bincount(which)
     n = int(len(per_year))
     return float(np.sqrt(per_year.mean() * (1 + 1 / n))), float(n - 1), n
 
