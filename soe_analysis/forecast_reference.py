@@ -4,8 +4,8 @@ The demonstration city panel has four complete years: at 2022-10 its own record 
 of errors, too few to scale an interval (:data:`MIN_ERRORS` years). Rather than guess, its
 intervals take the error scale the backtest measured on the real national releases (revenue and
 total profit pooled, the same horizon, method and origin months ±2), in relative (log) terms;
-a loss-making total (additive mode) multiplies it by the mean absolute full-year value of the
-series' observed years. Every forecast says which calibration it used, and the coverage that
+a loss-making total (additive mode) converts it with the ratio of its own volatility of
+full-year changes to the national volatility of full-year growth (:func:`additive_scale`). Every forecast says which calibration it used, and the coverage that
 calibration achieved in the backtest (:func:`reference_coverage`).
 """
 
@@ -67,8 +67,29 @@ def reference_coverage(horizon: str, month: int, method: str = "nested") -> dict
             "n_interval": int(len(r)), "n_years": int(r[["metric", "year"]].drop_duplicates().shape[0])}
 
 
+@lru_cache(maxsize=1)
+def national_growth_rms() -> float:
+    """Root mean square of the national full-year log growth (revenue and profit pooled)."""
+    from .backtest import load_release_csv
+
+    growth = []
+    for metric in REFERENCE_METRICS:
+        fy = load_release_csv(None, metric).levels[12]
+        growth += [np.log(fy[y] / fy[y - 1]) for y in fy.index
+                   if y - 1 in fy.index and fy[y] > 0 and fy[y - 1] > 0]
+    return float(np.sqrt(np.mean(np.square(growth))))
+
+
 def additive_scale(series: YtdSeries, year: int) -> float:
-    """Mean absolute full-year value of the series' complete years before ``year``."""
-    fy = [series.full_year(y) for y in series.levels.index if y < year]
-    fy = [abs(v) for v in fy if np.isfinite(v)]
-    return float(np.mean(fy)) if fy else float("nan")
+    """亿元 per unit of national log error, for a total that can be negative (additive mode).
+
+    A loss-making total has no log growth, so its volatility is compared with the national one
+    instead: the RMS of the series' own full-year changes (complete years before ``year``)
+    over the RMS of the national full-year log growth. A national error of one national
+    growth-volatility becomes one of the series' own change-volatility. NaN without a change.
+    """
+    fy = {y: series.full_year(y) for y in series.levels.index if y < year}
+    changes = [fy[y] - fy[y - 1] for y in fy if y - 1 in fy and np.isfinite(fy[y]) and np.isfinite(fy[y - 1])]
+    if not changes:
+        return float("nan")
+    return float(np.sqrt(np.mean(np.square(changes)))) / national_growth_rms()
