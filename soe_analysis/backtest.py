@@ -26,6 +26,7 @@ interval calibration and the default's skill weights use only earlier years.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -214,16 +215,37 @@ def common_years(record: pd.DataFrame, month: int, methods=(*SIMPLE_METHODS, DEF
     return wide
 
 
-def check_backtest_params(data, scope, lang):
-    """Validate notebook 05's parameters: (path or None for the shipped file, scope, lang)."""
-    from .params import check_lang
+@dataclass(frozen=True)
+class BacktestParams:
+    """Notebook 05's parameters, checked: ``data`` None means the shipped national file."""
 
-    path = Path(str(data)) if data not in (None, "") else None
+    period: object
+    data: Path | None
+    scope: str
+    lang: str
+
+
+BACKTEST_DEFAULTS = {"as_of": "2022-10", "data": "", "scope": "national", "lang": "zh"}
+
+
+def check_params(panel=None, **params) -> BacktestParams:
+    """Validate notebook 05's parameters; an unknown one is a UsageError naming it.
+
+    ``panel`` is accepted for symmetry with the other analyses and not used: the backtest reads
+    a release file, and ``as_of`` only cuts it (later releases unseen).
+    """
+    from .params import check_as_of, check_lang
+
+    unknown = sorted(set(params) - set(BACKTEST_DEFAULTS))
+    if unknown:
+        raise UsageError(f"unknown parameter {unknown[0]!r}; expected {', '.join(BACKTEST_DEFAULTS)}")
+    p = {**BACKTEST_DEFAULTS, **params}
+    path = Path(str(p["data"])) if p["data"] not in (None, "") else None
     if path is not None and not path.exists():
         raise UsageError(f"data file not found: {path}")
-    if scope not in ("national", "central", "local"):
-        raise UsageError(f"scope must be national, central or local, got {scope!r}")
-    return path, scope, check_lang(lang)
+    if p["scope"] not in ("national", "central", "local"):
+        raise UsageError(f"scope must be national, central or local, got {p['scope']!r}")
+    return BacktestParams(check_as_of(p["as_of"]), path, p["scope"], check_lang(p["lang"]))
 
 
 def source_note(meta: dict) -> str:

@@ -448,7 +448,11 @@ def plot_fan(row: dict, draws, path: pd.Series | None = None, *, target_year: in
     ax.set_xticks(range(0, 13, 3))
     ax.set_xlabel(f"{target_year}年 月份" if lang == "zh" else f"month of {target_year}")
     title = row["name_zh"] if lang == "zh" else row["name_en"]
-    ax.set_title(f"{title} ({row['unit']})  P={row['p_reach'] * 100:.0f}%" if np.isfinite(row["p_reach"]) else title)
+    cover = row.get("coverage80_pct", np.nan)
+    note = f", 80%区间回测覆盖 {cover:.0f}%" if lang == "zh" else f", 80% interval covered {cover:.0f}% in backtest"
+    if np.isfinite(row["p_reach"]):
+        title = f"{title} ({row['unit']})  P={row['p_reach'] * 100:.0f}%" + (note if np.isfinite(cover) else "")
+    ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
     return ax
 

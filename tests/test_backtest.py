@@ -117,8 +117,10 @@ def test_next_horizon_by_hand(tmp_path):
 @pytest.mark.notebook
 def test_notebook_05(tmp_path):
     figures = run_notebook("05_method_backtest.ipynb", tmp_path)
-    assert 0 < figures["revenue_default_mape_m9_11_pct"] < 5
-    assert 0 <= figures["profit_coverage95_pct"] <= 100
+    assert 0 < figures["current_default_mape_pct"] < figures["next_default_mape_pct"]  # a year further is harder
+    assert figures["next_n"] > 0 and figures["current_n"] > 0
+    assert 0 <= figures["next_coverage95_pct"] <= 100
+    assert 0 <= figures["next_brier"] <= 1
     assert figures["last_outcome_year"] == 2021  # the shipped releases end with 2021's full year
 
 
