@@ -280,3 +280,29 @@ def test_nested_selection_uses_no_evaluated_year():
     assert chosen[2018] == "a"  # judged on 2014–2017 only (not on 2018's own errors)
     # for 2019, 2014–2018 count: a (4 × 0.01 + 0.81)/5 = 0.17, b (4 × 0.09 + 0)/5 = 0.072
     assert chosen[2019] == "b"
+
+
+def test_forecast_cli_next_year_rows(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    panel = make_panel("2022-10")
+    path = tmp_path / "panel.parquet"
+    panel.to_parquet(path)
+    out = subprocess.run([sys.executable, "-m", "soe_analysis", "forecast", "--as-of", "2022-10",
+                          "--panel", str(path), "--n-sims", "300", "--json"],
+                         capture_output=True, text=True, cwd=root)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["horizon"] == "next"
+    rev = {r["target"]: r for r in data["targets"]}["revenue"]
+    assert rev["horizon"] == "next" and rev["method"] and 0 <= rev["coverage80_pct"] <= 100
+    assert rev["lo95"] < rev["lo80"] < rev["point"] < rev["hi80"] < rev["hi95"]
+    reasons = {t["target"]: t["reason"] for t in data["not_trackable"]}
+    assert "重点制造业企业" in reasons["rnd_intensity_manufacturers"]
+    bad = subprocess.run([sys.executable, "-m", "soe_analysis", "forecast", "--as-of", "2021-10",
+                          "--panel", str(path)], capture_output=True, text=True, cwd=root)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
