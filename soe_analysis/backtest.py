@@ -19,9 +19,11 @@ How the data's quirks are handled (never by inventing values):
 The file is read by :func:`soe_analysis.io.reference.load_national_soe`, the one reader of this
 layout (row-level checks; shipped file ``real``, any other ``user``).
 
-For each year with a published full-year value and each month 1–11 with data, every method
-forecasts the full year from data up to that month only (:func:`soe_analysis.forecast.cut`);
-interval calibration and the default's skill weights use only earlier years.
+For each year with a published full-year value and each month 1–11 with data (``current``
+horizon), or each month 1–12 of the year before (``next``), every method forecasts the full
+year from data up to that month only (:func:`soe_analysis.forecast.cut`); interval calibration
+uses only outcomes published before the origin, counted by year, and the default (``nested``)
+is chosen for each year from earlier years only. Scores: :mod:`soe_analysis.backtest_scores`.
 """
 
 from __future__ import annotations

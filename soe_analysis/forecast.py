@@ -2,7 +2,10 @@
 
 The work is split by concern: :mod:`.forecast_series` (the table and :func:`cut`),
 :mod:`.forecast_methods` (point methods), :mod:`.forecast_record` (pseudo-real-time record,
-calibration, the default); this module simulates one origin and re-exports the rest.
+calibration, the skill-weighted combination), :mod:`.forecast_nextyear` (next year from the
+months of this year), :mod:`.forecast_select` (the nested default), :mod:`.forecast_reference`
+(calibration borrowed from the national backtest when a record is too short); this module
+simulates one origin, at either horizon, and re-exports the rest.
 
 Everything works on a **year × month table** of year-to-date (YTD) values: index = year (int),
 columns = months 1..12, NaN where nothing was published (never filled in). The city panel is
@@ -24,13 +27,15 @@ origin ``(y, m)``; see :func:`cut`, the one place data after the origin is remov
                     remaining-months quantity at month m, ``log(FY_k / YTD_{k,m})``; years
                     without the month are missing observations for the Kalman filter. It is an
                     adaptive seasonal share: recent years count more when the share drifts.
-``skill_weighted``  the default: a weighted mean of seasonal share and recent growth
+``skill_weighted``  a weighted mean of seasonal share and recent growth
                     (:data:`DEFAULT_MEMBERS`), weights ∝ 1 / mean squared scaled error of each in
                     earlier years (all months), shrunk towards equal weights (:func:`_skill_weights`);
                     pseudo-real time: only years before the forecast year. Run-rate (biased by
                     seasonality), YTD same-period growth (base effects) and the state-space model
                     (unstable with ≤ 8 years per month; its own intervals under-cover) are not
-                    members; see docs/forecast.md for the backtest behind this choice.
+                    members.
+``nested``          the default: whichever candidate had the lowest error in earlier years
+                    (:mod:`.forecast_select`), the rule the backtest scores.
 
 Two arithmetic modes. ``ratio`` (all values positive): errors are log ratios. ``additive``
 (some value ≤ 0, e.g. a loss-making year's profit, where shares are unstable near zero): the
@@ -40,9 +45,11 @@ series' unit. ``recent_growth`` has no additive form (NaN there).
 
 Intervals. For every method but ``state_space`` (which uses its Kalman predictive variance) the
 error distribution is the method's own past errors at nearby months (|j − m| ≤ 2, earlier years
-only), each scaled by ``w_j = (12 − j) / 12`` (the share of the year still to come), pooled to
-a scale ``σ`` (root mean square × √(1 + 1/n), as for a new observation); the predictive
-distribution is ``point ⊕ σ · w_m · t_ν`` with ν = n − 1 (heavier tails when few errors exist). Fewer than 3 past errors → no interval (NaN), never a guess.
+only), each scaled by ``w_j = (12 − j) / 12`` (the share of the year still to come), averaged
+within each year first (a year's months share one outcome) and pooled to a scale ``σ`` (root
+mean square × √(1 + 1/n), n the number of *years*); the predictive distribution is
+``point ⊕ σ · w_m · t_ν`` with ν = n − 1. Fewer than 3 years → no interval from the series
+itself; live forecasts then borrow the national backtest's scale and say so.
 
 Stocks are forecast as their December level through the log growth since the previous
 December, ``L_{y,m} = log(S_{y,m} / S_{y-1,12})``, handled as a YTD-like table in additive mode.
