@@ -146,3 +146,22 @@ def test_goal_compares_methods_on_the_same_years():
     # default (1 + 2)/2 = 1.5; seasonal (1 + 3)/2 = 2.0; same (2 + 2)/2 = 2.0; run-rate 3.0
     assert wide.mean().to_dict() == {"run_rate": 3.0, "seasonal_share": 2.0, "same_period": 2.0,
                                      "skill_weighted": 1.5}
+
+
+def test_truncating_after_the_origin_leaves_every_row_unchanged():
+    from soe_analysis.forecast import cut
+    from soe_analysis.forecast_nextyear import next_year_backtest_record
+
+    s = bt.load_release_csv(None, "profit_yi")
+    full = next_year_backtest_record(s)
+    short = next_year_backtest_record(cut(s, 2018, 10))
+    cols = ["point", "growth", "base_point", "lo80", "hi80", "lo95", "hi95", "sigma_g"]
+
+    def seen_by_2018_10(r):
+        origin = list(zip(r["year"] - 1, r["month"]))
+        return r[[o <= (2018, 10) for o in origin]].set_index(["year", "month", "method"]).sort_index()
+
+    a, b = seen_by_2018_10(full), seen_by_2018_10(short)
+    assert len(a) > 100 and list(a.index) == list(b.index)
+    assert np.allclose(a[cols].to_numpy(float), b[cols].to_numpy(float), equal_nan=True)
+    assert (a.loc[a["chosen"].notna(), "chosen"] == b.loc[b["chosen"].notna(), "chosen"]).all()
