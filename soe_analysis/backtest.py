@@ -19,13 +19,16 @@ How the data's quirks are handled (never by inventing values):
 The file is read by :func:`soe_analysis.io.reference.load_national_soe`, the one reader of this
 layout (row-level checks; shipped file ``real``, any other ``user``).
 
-For each year with a published full-year value and each month 1–11 with data, every method
-forecasts the full year from data up to that month only (:func:`soe_analysis.forecast.cut`);
-interval calibration and the default's skill weights use only earlier years.
+For each year with a published full-year value and each month 1–11 with data (``current``
+horizon), or each month 1–12 of the year before (``next``), every method forecasts the full
+year from data up to that month only (:func:`soe_analysis.forecast.cut`); interval calibration
+uses only outcomes published before the origin, counted by year, and the default (``nested``)
+is chosen for each year from earlier years only. Scores: :mod:`soe_analysis.backtest_scores`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +37,9 @@ import pandas as pd
 from . import config
 from .errors import DataError, UsageError
 from .forecast import (BASE_METHODS, DEFAULT_METHOD, METHODS, MONTHS, YtdSeries, empty_table,
-                       pseudo_real_time, stock_series_from_levels)
+                       pseudo_real_time, scaled_error, stock_series_from_levels)
+from .forecast_nextyear import NEXT_METHODS, next_year_backtest_record
+from .forecast_select import CURRENT_CANDIDATES, CURRENT_FALLBACK, NESTED, add_nested
 
 SIMPLE_METHODS = ("run_rate", "seasonal_share", "same_period")  # the goal's yardsticks
 
@@ -110,23 +115,44 @@ def availability(series: YtdSeries) -> pd.DataFrame:
     return out
 
 
-def run_backtest(series: YtdSeries, *, years: tuple[int, int] | None = None) -> pd.DataFrame:
+HORIZONS = ("current", "next")
+
+
+def run_backtest(series: YtdSeries, *, years: tuple[int, int] | None = None,
+                 horizon: str = "current") -> pd.DataFrame:
     """Every (year, month, method) forecast with its outcome, in pseudo-real time.
 
-    ``years`` restricts the *evaluated* years; earlier years in the file remain history, as
-    they would have been for an analyst at the time.
+    ``horizon`` ``current``: origins are months 1–11 of the year forecast. ``next``: origins are
+    months 1–12 of the year before, ``year`` is the target year and ``month`` the origin month
+    (:mod:`soe_analysis.forecast_nextyear`). Both add the nested default's rows (method
+    ``nested``, :mod:`soe_analysis.forecast_select`). ``years`` restricts the *evaluated*
+    (target) years; earlier years in the file remain history, as they would have been for an
+    analyst at the time.
     """
-    record = pseudo_real_time(series)
+    if horizon not in HORIZONS:
+        raise UsageError(f"--horizon must be current or next, got {horizon!r}")
+    current = pseudo_real_time(series)
+    if horizon == "next":
+        if series.kind == "stock":
+            raise UsageError("--horizon next is for flows (YTD) only")
+        record = next_year_backtest_record(series, current)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            err = [float(scaled_error(a, p, m, mode)) for a, p, m, mode in
+                   zip(current["actual"], current["point"], current["month"], current["mode"])]
+        record = add_nested(current.assign(error=err), CURRENT_CANDIDATES, CURRENT_FALLBACK, "current")
+    if record.empty:
+        raise DataError("no forecast origin with an outcome in the data", file=series.meta.get("file"))
     record = record[np.isfinite(record["actual"])]
     if years:
         record = record[(record["year"] >= years[0]) & (record["year"] <= years[1])]
-    record = record.copy()
+    record = record.assign(horizon=horizon)
     with np.errstate(divide="ignore", invalid="ignore"):
         if series.kind == "stock":
-            actual = series.base.reindex(record["year"]).to_numpy() * np.exp(record["actual"].to_numpy())
-            point = series.base.reindex(record["year"]).to_numpy() * np.exp(record["point"].to_numpy())
+            base = series.base.reindex(record["year"]).to_numpy()
+            actual, point = base * np.exp(record["actual"].to_numpy()), base * np.exp(record["point"].to_numpy())
             for c in ("lo80", "hi80", "lo95", "hi95"):
-                record[c] = series.base.reindex(record["year"]).to_numpy() * np.exp(record[c].to_numpy())
+                record[c] = base * np.exp(record[c].to_numpy())
             record["actual_level"], record["point_level"] = actual, point
         else:
             record["actual_level"], record["point_level"] = record["actual"], record["point"]
@@ -151,16 +177,19 @@ def summarise(record: pd.DataFrame) -> pd.DataFrame:
         rows.append(_stats(g, method, int(month)))
     out = pd.DataFrame(rows, columns=["method", "month", "n", "mape_pct", "bias_pct",
                                       "coverage80_pct", "coverage95_pct", "n_interval", "years"])
-    order = {m: i for i, m in enumerate(METHODS)}
+    order = {m: i for i, m in enumerate((*METHODS, *NEXT_METHODS, NESTED))}
     return out.sort_values(["month", "method"], key=lambda s: s.map(order) if s.name == "method" else s).reset_index(drop=True)
 
 
-def pooled(record: pd.DataFrame, months=range(1, 12)) -> pd.DataFrame:
-    """The same statistics pooled over ``months``, one row per method."""
-    valid = record[np.isfinite(record["point_level"]) & record["month"].isin(list(months))]
+def pooled(record: pd.DataFrame, months=None) -> pd.DataFrame:
+    """The same statistics pooled over ``months`` (default: every origin month), one row per method."""
+    valid = record[np.isfinite(record["point_level"])]
+    if months is not None:
+        valid = valid[valid["month"].isin(list(months))]
     rows = [_stats(g, method, None) for method, g in valid.groupby("method")]
     out = pd.DataFrame(rows).drop(columns=["month"])
-    return out.set_index("method").reindex([m for m in METHODS if m in set(out["method"])]).reset_index()
+    known = [m for m in (*METHODS, *NEXT_METHODS, NESTED) if m in set(out["method"])]
+    return out.set_index("method").reindex(known).reset_index()
 
 
 def _stats(g: pd.DataFrame, method: str, month) -> dict:
@@ -188,67 +217,37 @@ def common_years(record: pd.DataFrame, month: int, methods=(*SIMPLE_METHODS, DEF
     return wide
 
 
-def accuracy_goal(record: pd.DataFrame, months=(9, 10, 11)) -> dict:
-    """The project's accuracy goal, measured fairly (same years for every compared method).
+@dataclass(frozen=True)
+class BacktestParams:
+    """Notebook 05's parameters, checked: ``data`` None means the shipped national file."""
 
-    Goal: at each of ``months`` the default's MAPE ≤ min(run-rate, seasonal share, same
-    period) — all four evaluated on the years where each of them has a forecast (``n``,
-    ``years``) — and lower on average over ``months``; the default's 80% intervals, pooled over
-    months 1–11, cover 70–90% of outcomes, its 95% intervals 85–100%. Also reported: the
-    state-space model's own pooled coverage (``state_space_coverage*``).
+    period: object
+    data: Path | None
+    scope: str
+    lang: str
+
+
+BACKTEST_DEFAULTS = {"as_of": "2022-10", "data": "", "scope": "national", "lang": "zh"}
+
+
+def check_params(panel=None, **params) -> BacktestParams:
+    """Validate notebook 05's parameters; an unknown one is a UsageError naming it.
+
+    ``panel`` is accepted for symmetry with the other analyses and not used: the backtest reads
+    a release file, and ``as_of`` only cuts it (later releases unseen).
     """
-    per_month = []
-    for m in months:
-        wide = common_years(record, m)
-        mape = {k: float(wide[k].mean()) if len(wide) else float("nan") for k in wide.columns}
-        simple = {k: mape[k] for k in SIMPLE_METHODS}
-        best = min(simple, key=simple.get) if len(wide) else None
-        default = mape[DEFAULT_METHOD]
-        per_month.append({
-            "month": m, "n": int(len(wide)), "years": [int(y) for y in wide.index],
-            "mape_pct": mape, "default_mape_pct": default, "best_simple": best,
-            "best_simple_mape_pct": simple[best] if best else float("nan"),
-            "met": bool(best is not None and default <= simple[best] + 1e-12),
-        })
-    pm = pd.DataFrame(per_month)
-    pool_all = pooled(record).set_index("method")
+    from .params import check_as_of, check_lang
 
-    def cov(method, tag):
-        return float(pool_all.at[method, f"coverage{tag}_pct"]) if method in pool_all.index else float("nan")
-
-    cov80, cov95 = cov(DEFAULT_METHOD, 80), cov(DEFAULT_METHOD, 95)
-    mean_default = float(pm["default_mape_pct"].mean())
-    mean_best = float(pm["best_simple_mape_pct"].mean())
-    out = {
-        "per_month": per_month,
-        "mean_default_mape_pct": mean_default,
-        "mean_best_simple_mape_pct": mean_best,
-        "each_month_met": bool(pm["met"].all()),
-        "mean_lower": bool(mean_default < mean_best),
-        "pooled_coverage80_pct": cov80,
-        "pooled_coverage95_pct": cov95,
-        "pooled_n_interval": int(pool_all.at[DEFAULT_METHOD, "n_interval"]) if DEFAULT_METHOD in pool_all.index else 0,
-        "coverage80_met": bool(70 <= cov80 <= 90),
-        "coverage95_met": bool(85 <= cov95 <= 100),
-        "state_space_coverage80_pct": cov("state_space", 80),
-        "state_space_coverage95_pct": cov("state_space", 95),
-        "state_space_n_interval": int(pool_all.at["state_space", "n_interval"]) if "state_space" in pool_all.index else 0,
-    }
-    out["met"] = bool(out["each_month_met"] and out["mean_lower"] and out["coverage80_met"]
-                      and out["coverage95_met"])
-    return out
-
-
-def check_backtest_params(data, scope, lang):
-    """Validate notebook 05's parameters: (path or None for the shipped file, scope, lang)."""
-    from .params import check_lang
-
-    path = Path(str(data)) if data not in (None, "") else None
+    unknown = sorted(set(params) - set(BACKTEST_DEFAULTS))
+    if unknown:
+        raise UsageError(f"unknown parameter {unknown[0]!r}; expected {', '.join(BACKTEST_DEFAULTS)}")
+    p = {**BACKTEST_DEFAULTS, **params}
+    path = Path(str(p["data"])) if p["data"] not in (None, "") else None
     if path is not None and not path.exists():
         raise UsageError(f"data file not found: {path}")
-    if scope not in ("national", "central", "local"):
-        raise UsageError(f"scope must be national, central or local, got {scope!r}")
-    return path, scope, check_lang(lang)
+    if p["scope"] not in ("national", "central", "local"):
+        raise UsageError(f"scope must be national, central or local, got {p['scope']!r}")
+    return BacktestParams(check_as_of(p["as_of"]), path, p["scope"], check_lang(p["lang"]))
 
 
 def source_note(meta: dict) -> str:
@@ -259,22 +258,6 @@ def source_note(meta: dict) -> str:
     return f"user file {meta.get('file')}"
 
 
-def goal_table(goals: dict) -> pd.DataFrame:
-    """The accuracy-goal figures of several metrics: one row per metric and month, MAPE (%) of
-    the default and each simple method on the same years (``n``, ``years``), pooled coverage."""
-    rows = []
-    for metric, g in goals.items():
-        for m in g["per_month"]:
-            rows.append({"metric": metric, "month": m["month"], "n": m["n"],
-                         "years": ", ".join(str(y) for y in m["years"]),
-                         "default_mape_pct": m["default_mape_pct"],
-                         **{f"{k}_mape_pct": m["mape_pct"][k] for k in SIMPLE_METHODS},
-                         "best_simple": m["best_simple"], "met": m["met"],
-                         "pooled_coverage80_pct": g["pooled_coverage80_pct"],
-                         "pooled_coverage95_pct": g["pooled_coverage95_pct"]})
-    return pd.DataFrame(rows)
-
-
 def plot_mape_by_month(record: pd.DataFrame, *, ax=None, title: str = "", lang: str = "zh"):
     """MAPE (%) of each method by forecast month (log scale; run-rate is far off)."""
     import matplotlib.pyplot as plt
@@ -282,8 +265,8 @@ def plot_mape_by_month(record: pd.DataFrame, *, ax=None, title: str = "", lang: 
     ax = ax or plt.subplots(figsize=(6, 3.6))[1]
     summary = summarise(record)
     for method, g in summary.groupby("method", sort=False):
-        ax.plot(g["month"], g["mape_pct"], "o-" if method == DEFAULT_METHOD else ".--",
-                lw=2.4 if method == DEFAULT_METHOD else 1, label=method)
+        ax.plot(g["month"], g["mape_pct"], "o-" if method == NESTED else ".--",
+                lw=2.4 if method == NESTED else 1, label=method)
     ax.set_yscale("log")
     ax.set_xlabel("预测所在月份" if lang == "zh" else "forecast month")
     ax.set_ylabel("MAPE (%)")
@@ -311,4 +294,4 @@ def plot_coverage(pooled_rows: pd.DataFrame, *, ax=None, lang: str = "zh"):
 
 
 __all__ = ["load_release_csv", "availability", "run_backtest", "summarise", "pooled",
-           "common_years", "accuracy_goal", "goal_table", "parse_years", "BASE_METHODS", "DEFAULT_METHOD"]
+           "common_years", "parse_years", "BASE_METHODS", "DEFAULT_METHOD", "HORIZONS", "NESTED"]

@@ -12,6 +12,7 @@ months delivered in earlier years, and a status.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -110,8 +111,8 @@ def _series(panel: pd.DataFrame, line: str, enterprises) -> YtdSeries:
 
 
 def baseline_check(panel: pd.DataFrame, as_of, *, targets: pd.DataFrame | None = None,
-                   n_sims: int = 2000, seed: int = 0) -> pd.DataFrame:
-    """Each target's implied baseline (the year before the target year) against the data.
+                   n_sims: int = 2000, seed: int = 0, target_year: int = 2023) -> pd.DataFrame:
+    """Each target's implied baseline (the year before ``target_year``) against the data.
 
     Columns: target, unit, implied_baseline, data_ytd (YTD or latest level of the base year as
     of ``as_of``), data_month, data_full_year (published full year if known, else the point
@@ -126,7 +127,7 @@ def baseline_check(panel: pd.DataFrame, as_of, *, targets: pd.DataFrame | None =
         base = implied_baseline(t)
         if not np.isfinite(base) or not t["trackable"]:
             continue
-        base_year = 2023 - 1
+        base_year = target_year - 1
         series = _series(visible, t["line"], _enterprises(t))
         seen = cut(series, period.year, period.month)
         if period.year > base_year:
@@ -134,7 +135,7 @@ def baseline_check(panel: pd.DataFrame, as_of, *, targets: pd.DataFrame | None =
             rows.append(_baseline_row(t, base, known, known, 12, "actual"))
             continue
         sim = simulate_full_year(series, (period.year, period.month), base_year, n_sims=n_sims, seed=seed)
-        current = sim.get("current_level", sim["ytd"])
+        current = sim["current_level"] if series.kind == "stock" else sim["ytd"]
         rows.append(_baseline_row(t, base, current, sim["point"], sim["origin_month"], "forecast"))
     return pd.DataFrame(rows)
 
@@ -202,7 +203,7 @@ def _evaluate_one(panel, t, period, target_year, n_sims, seed):
         sim = simulate_ratio(num, den, as_of, target_year, n_sims=n_sims, seed=seed)
         summary = summarise_draws(sim["draws"], sim["point"], float(t["value"]), direction)
         months_left = 12 - sim["origin_month"] + (12 if target_year > sim["origin_year"] else 0)
-        extra = {"required_monthly": float("nan"), "past_monthly": float("nan"),
+        extra = {"required_monthly": float("nan"), "past_monthly": float("nan"), "pace_unit": "",
                  "ytd": sim["ytd"] if sim["origin_year"] == target_year else float("nan"),
                  "months_left": months_left, "rho": sim["rho"]}
         return _finish(base, summary, extra, sim, reached=False), sim["draws"]
@@ -222,11 +223,10 @@ def _evaluate_one(panel, t, period, target_year, n_sims, seed):
             g_draws = np.where(prev_draws > 0, (sim["draws"] / prev_draws - 1) * 100, np.nan)
             g_point = (sim["point"] / prev - 1) * 100 if prev > 0 else float("nan")
         summary = summarise_draws(g_draws, g_point, float(t["value"]), direction)
-        level_target = prev * (1 + float(t["value"]) / 100)
-        required, past = _required(series, sim, level_target, target_year, months_left)
-        extra = {"required_monthly": required, "past_monthly": past,
+        required, past = _growth_pace(series, sim, float(t["value"]), target_year)
+        extra = {"required_monthly": required, "past_monthly": past, "pace_unit": "%",
                  "ytd": sim["ytd"] if in_year else float("nan"), "months_left": months_left,
-                 "level_target": level_target}
+                 "level_target": prev * (1 + float(t["value"]) / 100)}
         return _finish(base, summary, extra, sim, reached=False), g_draws
 
     summary = summarise_draws(sim["draws"], sim["point"], float(t["value"]), direction)
@@ -234,7 +234,7 @@ def _evaluate_one(panel, t, period, target_year, n_sims, seed):
     spec = LINE_BY_NAME[t["line"]]
     reached = (spec.kind == "flow" and spec.nonneg and in_year and direction == ">="
                and np.isfinite(sim["ytd"]) and sim["ytd"] >= float(t["value"]))
-    extra = {"required_monthly": required, "past_monthly": past,
+    extra = {"required_monthly": required, "past_monthly": past, "pace_unit": f"{t['unit']}/月",
              "ytd": sim["ytd"] if in_year and series.kind == "flow" else
              sim.get("current_level", float("nan")),
              "months_left": months_left}
@@ -274,12 +274,46 @@ def _required(series: YtdSeries, sim: dict, level_target: float, target_year: in
     else:
         required = level_target / 12  # the whole target year is still to come
         rem = [t.at[k, 12] / 12 for k in t.index if k < year and np.isfinite(t.at[k, 12])]
+        if np.isfinite(sim["base_ytd"]):  # the origin year's own months count too
+            rem.append(sim["base_ytd"] / m)
     return float(required), float(np.mean(rem)) if rem else float("nan")
 
 
+def _growth_pace(series: YtdSeries, sim: dict, growth_pct: float, target_year: int) -> tuple[float, float]:
+    """A growth target's pace in its own unit (%): (required, achieved before).
+
+    In the target year: the growth over the same months of last year that the remaining months
+    must show, against the growth the year so far shows. From the year before: the target
+    growth itself, against the mean full-year growth of the years on record (the origin year
+    counted by its YTD growth).
+    """
+    t, m, year = series.levels, sim["origin_month"], sim["origin_year"]
+
+    def growth(k, month):
+        a, b = t.at[k, month], t.at[k - 1, month] if k - 1 in t.index else np.nan
+        return (a / b - 1) * 100 if np.isfinite(a) and np.isfinite(b) and b > 0 else np.nan
+
+    if year == target_year:
+        prev_fy, prev_m = t.at[year - 1, 12], t.at[year - 1, m]
+        level_target = prev_fy * (1 + growth_pct / 100)
+        rest_last = prev_fy - prev_m
+        required = ((level_target - sim["ytd"]) / rest_last - 1) * 100 if rest_last > 0 else np.nan
+        return float(required), float(growth(year, m))
+    past = [growth(k, 12) for k in t.index if k < year] + [growth(year, m)]
+    past = [g for g in past if np.isfinite(g)]
+    return float(growth_pct), float(np.mean(past)) if past else float("nan")
+
+
 def _finish(base, summary, extra, sim, reached) -> dict:
+    from .forecast_reference import reference_coverage
+
     row = {**base, **summary, **extra}
     row["origin"] = f"{sim['origin_year']:04d}-{sim['origin_month']:02d}"
+    row["method"], row["horizon"] = sim.get("method", ""), sim.get("horizon", "")
+    row["calibration"] = sim.get("calibration", "")
+    cover = reference_coverage(row["horizon"], sim["origin_month"]) if row["horizon"] else {}
+    row["coverage80_pct"] = cover.get("coverage80_pct", float("nan"))
+    row["coverage95_pct"] = cover.get("coverage95_pct", float("nan"))
     row["status"] = status_of(summary["p_reach"], reached)
     if reached:
         row["p_reach"] = 1.0
@@ -289,21 +323,52 @@ def _finish(base, summary, extra, sim, reached) -> dict:
 # --------------------------------------------------------------------------------------------
 # Notebook helpers: parameters, paths, tables and charts
 # --------------------------------------------------------------------------------------------
-def check_forecast_params(as_of, target_year, n_sims, seed, lang, panel=None):
-    """Validate notebook 04's parameters; returns (period, target_year, n_sims, seed, lang)."""
+@dataclass(frozen=True)
+class ForecastParams:
+    """Notebook 04's and ``forecast``'s parameters, checked (``period`` is a parsed month)."""
+
+    period: object
+    target_year: int
+    n_sims: int
+    seed: int
+    lang: str
+
+    @property
+    def horizon(self) -> str:
+        """``next`` when the as-of month is in the year before the target year."""
+        return "next" if self.period.year < self.target_year else "current"
+
+
+FORECAST_DEFAULTS = {"as_of": "2022-10", "target_year": 2023, "n_sims": 2000, "seed": 0, "lang": "zh"}
+
+
+def check_params(panel=None, **params) -> ForecastParams:
+    """Validate notebook 04's / ``forecast``'s parameters; an unknown one is a UsageError naming it."""
     from .params import check_as_of, check_lang
 
-    period = check_as_of(as_of, panel)
+    unknown = sorted(set(params) - set(FORECAST_DEFAULTS))
+    if unknown:
+        raise UsageError(f"unknown parameter {unknown[0]!r}; expected {', '.join(FORECAST_DEFAULTS)}")
+    p = {**FORECAST_DEFAULTS, **params}
+    period = check_as_of(p["as_of"], panel)
     try:
-        target_year, n_sims, seed = int(target_year), int(n_sims), int(seed)
+        target_year, n_sims, seed = int(p["target_year"]), int(p["n_sims"]), int(p["seed"])
     except (TypeError, ValueError):
-        raise UsageError(f"target_year, n_sims and seed must be integers, got {target_year!r}, "
-                         f"{n_sims!r}, {seed!r}") from None
+        raise UsageError(f"target_year, n_sims and seed must be integers, got {p['target_year']!r}, "
+                         f"{p['n_sims']!r}, {p['seed']!r}") from None
     if period.year not in (target_year, target_year - 1):
         raise UsageError(f"as_of {month_str(period)} must be in {target_year} or {target_year - 1}")
     if not 10 <= n_sims <= 1_000_000:
         raise UsageError(f"n_sims must be between 10 and 1,000,000, got {n_sims}")
-    return period, target_year, n_sims, seed, check_lang(lang)
+    return ForecastParams(period, target_year, n_sims, seed, check_lang(p["lang"]))
+
+
+def untrackable(registry: pd.DataFrame) -> pd.DataFrame:
+    """The targets the flash reports cannot track, each with its reason (the registry's note)."""
+    rows = registry.loc[~registry["trackable"]]
+    return pd.DataFrame({"target": rows["target_id"], "name_zh": rows["name_zh"],
+                         "name_en": rows["name_en"], "target_value": rows["value"],
+                         "unit": rows["unit"], "reason": rows["note"]}).reset_index(drop=True)
 
 
 def target_path(panel: pd.DataFrame, target_row, as_of, target_year: int) -> pd.Series:
@@ -322,16 +387,19 @@ def target_path(panel: pd.DataFrame, target_row, as_of, target_year: int) -> pd.
 def status_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The target table for display: rounded figures, status as text, colour per row."""
     name = "name_zh" if lang == "zh" else "name_en"
-    cols = ["target_value", "point", "lo80", "hi80", "lo95", "hi95", "required_monthly", "past_monthly"]
-    out = table[[name, "unit", *cols, "p_reach", "status"]].copy()
+    cols = ["target_value", "point", "lo80", "hi80", "lo95", "hi95", "required_monthly", "past_monthly",
+            "coverage80_pct", "coverage95_pct"]
+    out = table[[name, "unit", *cols, "pace_unit", "p_reach", "status"]].copy()
     for c in cols:
         out[c] = out[c].map(lambda v: np.nan if pd.isna(v) else round_half_up(v, 2))
     out["p_reach"] = out["p_reach"].map(lambda v: np.nan if pd.isna(v) else round_half_up(v * 100, 1))
     out["status"] = out["status"].map(STATUS_LABELS[lang])
     heads = {"zh": ["目标", "单位", "目标值", "预测", "80%下限", "80%上限", "95%下限", "95%上限",
-                    "所需月均", "往年同期月均", "达成概率(%)", "状态"],
+                    "所需进度", "往年进度", "回测80%覆盖率(%)", "回测95%覆盖率(%)", "进度单位",
+                    "达成概率(%)", "状态"],
              "en": ["target", "unit", "target", "forecast", "lo 80%", "hi 80%", "lo 95%", "hi 95%",
-                    "required / month", "past / month", "P(reach) %", "status"]}[lang]
+                    "required pace", "past pace", "backtested 80% cover %", "backtested 95% cover %",
+                    "pace unit", "P(reach) %", "status"]}[lang]
     out.columns = heads
     return out
 
@@ -380,7 +448,11 @@ def plot_fan(row: dict, draws, path: pd.Series | None = None, *, target_year: in
     ax.set_xticks(range(0, 13, 3))
     ax.set_xlabel(f"{target_year}年 月份" if lang == "zh" else f"month of {target_year}")
     title = row["name_zh"] if lang == "zh" else row["name_en"]
-    ax.set_title(f"{title} ({row['unit']})  P={row['p_reach'] * 100:.0f}%" if np.isfinite(row["p_reach"]) else title)
+    cover = row.get("coverage80_pct", np.nan)
+    note = f", 80%区间回测覆盖 {cover:.0f}%" if lang == "zh" else f", 80% interval covered {cover:.0f}% in backtest"
+    if np.isfinite(row["p_reach"]):
+        title = f"{title} ({row['unit']})  P={row['p_reach'] * 100:.0f}%" + (note if np.isfinite(cover) else "")
+    ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
     return ax
 

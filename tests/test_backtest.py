@@ -79,19 +79,48 @@ def test_shipped_national_is_real_and_cli_json():
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert data["default_method"] == "skill_weighted" and data["dataset"] == "real"
-    assert {"method", "month", "n", "mape_pct", "coverage80_pct", "coverage95_pct"} <= set(data["rows"][0])
+    assert data["default_method"] == "nested" and data["dataset"] == "real"
+    assert {"method", "month", "n", "mape_pct", "coverage80_pct", "coverage95_pct", "n_interval",
+            "horizon"} <= set(data["rows"][0])
     assert min(data["years_evaluated"]) >= 2016
     # 2016–2021 with a January-to-October pair: every year; revenue Oct levels exist 2016–2021
-    oct_default = [r for r in data["rows"] if r["method"] == "skill_weighted" and r["month"] == 10][0]
+    oct_default = [r for r in data["rows"] if r["method"] == "nested" and r["month"] == 10][0]
     assert oct_default["n"] == 6
+
+
+def test_cli_next_horizon_on_the_national_data():
+    out = subprocess.run([sys.executable, "-m", "soe_analysis", "backtest", "--metric", "profit_yi",
+                          "--horizon", "next", "--years", "2018-2021", "--json"], capture_output=True,
+                         text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["horizon"] == "next" and data["years_evaluated"] == [2018, 2019, 2020, 2021]
+    months = {r["month"] for r in data["rows"]}
+    assert 12 in months  # December of Y-1 is an origin for Y
+    assert {r["horizon"] for r in data["rows"]} == {"next"}
+
+
+def test_next_horizon_by_hand(tmp_path):
+    # revenue 100, 110, 121, 133.1 (10% a year, published growth 10%): from December of Y-1,
+    # "growth continues" forecasts FY_Y = FY_{Y-1} × 1.10 exactly, "no change" FY_{Y-1}
+    rows = ["2014,6,national,50,,exact,u", "2014,12,national,100,,exact,u",
+            "2015,6,national,55,10,exact,u", "2015,12,national,110,10,exact,u",
+            "2016,6,national,60.5,10,exact,u", "2016,12,national,121,10,exact,u",
+            "2017,6,national,66.55,10,exact,u", "2017,12,national,133.1,10,exact,u"]
+    s = bt.load_release_csv(write(tmp_path, "\n".join(rows) + "\n"), "revenue_yi")
+    record = bt.run_backtest(s, horizon="next").set_index(["year", "month", "method"])
+    assert record.at[(2016, 12, "growth_continues"), "point"] == pytest.approx(121)
+    assert record.at[(2016, 12, "no_change"), "point"] == pytest.approx(110)
+    assert record.at[(2017, 12, "no_change"), "ape_pct"] == pytest.approx((133.1 - 121) / 133.1 * 100)
 
 
 @pytest.mark.notebook
 def test_notebook_05(tmp_path):
     figures = run_notebook("05_method_backtest.ipynb", tmp_path)
-    assert 0 < figures["revenue_default_mape_m9_11_pct"] < 5
-    assert 0 <= figures["profit_coverage95_pct"] <= 100
+    assert 0 < figures["current_default_mape_pct"] < figures["next_default_mape_pct"]  # a year further is harder
+    assert figures["next_n"] > 0 and figures["current_n"] > 0
+    assert 0 <= figures["next_coverage95_pct"] <= 100
+    assert 0 <= figures["next_brier"] <= 1
     assert figures["last_outcome_year"] == 2021  # the shipped releases end with 2021's full year
 
 
@@ -117,3 +146,22 @@ def test_goal_compares_methods_on_the_same_years():
     # default (1 + 2)/2 = 1.5; seasonal (1 + 3)/2 = 2.0; same (2 + 2)/2 = 2.0; run-rate 3.0
     assert wide.mean().to_dict() == {"run_rate": 3.0, "seasonal_share": 2.0, "same_period": 2.0,
                                      "skill_weighted": 1.5}
+
+
+def test_truncating_after_the_origin_leaves_every_row_unchanged():
+    from soe_analysis.forecast import cut
+    from soe_analysis.forecast_nextyear import next_year_backtest_record
+
+    s = bt.load_release_csv(None, "profit_yi")
+    full = next_year_backtest_record(s)
+    short = next_year_backtest_record(cut(s, 2018, 10))
+    cols = ["point", "growth", "base_point", "lo80", "hi80", "lo95", "hi95", "sigma_g"]
+
+    def seen_by_2018_10(r):
+        origin = list(zip(r["year"] - 1, r["month"]))
+        return r[[o <= (2018, 10) for o in origin]].set_index(["year", "month", "method"]).sort_index()
+
+    a, b = seen_by_2018_10(full), seen_by_2018_10(short)
+    assert len(a) > 100 and list(a.index) == list(b.index)
+    assert np.allclose(a[cols].to_numpy(float), b[cols].to_numpy(float), equal_nan=True)
+    assert (a.loc[a["chosen"].notna(), "chosen"] == b.loc[b["chosen"].notna(), "chosen"]).all()

@@ -105,7 +105,7 @@ def test_no_peeking_after_the_origin(panel):
     clean = fc.forecast_year(s, 2021, 10, n_sims=100, seed=0)
     dirty = fc.forecast_year(poisoned, 2021, 10, n_sims=100, seed=0)
     assert dirty.point == pytest.approx(clean.point)
-    assert np.allclose(dirty.draws, clean.draws)
+    assert np.allclose(dirty.draws, clean.draws, equal_nan=True)
 
 
 def test_target_rows_and_required_pace(panel):
@@ -115,8 +115,8 @@ def test_target_rows_and_required_pace(panel):
     assert rev["ytd"] == pytest.approx(ytd)
     assert rev["required_monthly"] == pytest.approx((380 - ytd) / 6)
     assert rev["p_reach"] == 0.0 and rev["status"] == "off_track"  # forecast 263.5 ≪ 380
-    assert set(table["target"]) == {"assets", "revenue", "total_profit", "investment", "rnd_growth",
-                                    "rnd_intensity_manufacturers"}
+    assert set(table["target"]) == {"assets", "revenue", "total_profit", "investment", "rnd_growth"}
+    assert set(table["horizon"]) == {"current"} and rev["pace_unit"] == "亿元/月"
     assert len(draws["revenue"]) == 200
 
 
@@ -131,11 +131,26 @@ def test_registry_and_implied_baselines():
 
 def test_bad_parameters():
     with pytest.raises(UsageError):
-        tg.check_forecast_params("2021-10", 2023, 200, 0, "zh")
+        tg.check_params(as_of="2021-10", target_year=2023)
     with pytest.raises(UsageError):
-        tg.check_forecast_params("2022-10", 2023, 5, 0, "zh")
+        tg.check_params(as_of="2022-10", n_sims=5)
     with pytest.raises(UsageError):
-        tg.check_forecast_params("2022-10", 2023, 200, 0, "fr")
+        tg.check_params(as_of="2022-10", lang="fr")
+    with pytest.raises(UsageError, match="'nsims'"):
+        tg.check_params(as_of="2022-10", nsims=200)  # a typo is named, not ignored
+    p = tg.check_params(as_of="2022-10", n_sims="300")
+    assert p.n_sims == 300 and p.horizon == "next"
+    with pytest.raises(AttributeError):
+        p.n_sims = 5  # frozen
+
+
+def test_untrackable_targets_have_reasons():
+    reg = tg.load_targets()
+    out = tg.untrackable(reg).set_index("target")
+    assert "rnd_intensity_manufacturers" in out.index  # key manufacturers are not identified
+    assert "重点制造业企业" in out.at["rnd_intensity_manufacturers", "reason"]
+    assert (out["reason"].str.len() > 0).all()
+    assert not reg.set_index("target_id").at["rnd_intensity_manufacturers", "trackable"]
 
 
 @pytest.mark.notebook
@@ -144,9 +159,11 @@ def test_notebook_04(tmp_path, as_of):
     params = {"n_sims": 300} if as_of == "2022-10" else {"as_of": as_of, "n_sims": 300}
     figures = run_notebook("04_target_forecast.ipynb", tmp_path, params)
     assert figures["as_of"] == as_of
-    # shipped data: Jan–Jun 2023 revenue is well on its way; the forecast is a plausible year
+    # shipped data: 2022 revenue was 332.7; a plausible 2023 lies well within 300–500
     assert 300 < figures["revenue_point_yi"] < 500
     # P(reach) itself is checked by hand in test_p_reach_is_the_share_of_draws_at_the_target
+    assert figures["horizon"] == ("next" if as_of == "2022-10" else "current")
+    assert 0 <= figures["revenue_coverage80_pct"] <= 100
 
 
 def _table(rows: dict) -> "fc.pd.DataFrame":
@@ -216,3 +233,86 @@ def test_p_reach_is_the_share_of_draws_at_the_target():
     assert fc.summarise_draws(np.array([1.0, np.nan, 3.0]), 2.0, 2.0)["p_reach"] == pytest.approx(0.5)
     assert np.isnan(fc.summarise_draws(np.array([np.nan]), 2.0, 2.0)["p_reach"])
     assert np.isnan(fc.summarise_draws(draws, 5.5, None)["p_reach"])  # no target, no probability
+def test_year_ahead_intervals_cover_at_the_nominal_rate():
+    """Known growth 5% ± 3% a year (log), fixed monthly shares: the growth intervals of
+    ``mean_growth`` from December origins cover the realised growth about 80% / 95% of the time."""
+    from scipy import stats
+
+    from soe_analysis import forecast_nextyear as nx
+
+    hits = {80: [], 95: []}
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        years = list(range(2000, 2022))
+        fy = 100 * np.exp(np.cumsum(0.05 + 0.03 * rng.standard_normal(len(years))))
+        levels = fc.empty_table(years)
+        levels[6], levels[12] = fy * 0.45, fy
+        rec = nx.next_year_record(fc.YtdSeries(levels, None, "flow"), with_base=False)
+        rows = rec[(rec["method"] == "mean_growth") & (rec["month"] == 12) & np.isfinite(rec["sigma_g"])
+                   & np.isfinite(rec["realised"])]
+        for r in rows.itertuples():
+            for level in hits:
+                q = stats.t.ppf(0.5 + level / 200, r.df_g)
+                hits[level].append(abs(r.realised - r.growth) <= q * r.sigma_g)
+    n = len(hits[80])
+    assert n > 500
+    assert 0.74 <= np.mean(hits[80]) <= 0.86  # nominal 0.80 (binomial s.e. ≈ 0.017, plus years' overlap)
+    assert 0.91 <= np.mean(hits[95]) <= 0.98
+
+
+def test_next_year_record_never_reads_after_the_origin():
+    from soe_analysis import backtest as bt
+    from soe_analysis import forecast_nextyear as nx
+
+    s = bt.load_release_csv(None, "revenue_yi")
+    full = nx.next_year_record(s)
+    cut = nx.next_year_record(fc.cut(s, 2018, 10), until=(2018, 10))
+    cols = ["growth", "point", "base_point", "base_scale", "sigma_g", "n_cal"]
+    a = full[(full["year"] == 2019) & (full["month"] == 10)].set_index("method")[cols]
+    b = cut[(cut["year"] == 2019) & (cut["month"] == 10)].set_index("method")[cols]
+    assert len(a) == 6 and np.allclose(a.to_numpy(float), b.reindex(a.index).to_numpy(float), equal_nan=True)
+    # the 2019 outcome exists only in the full data
+    assert np.isfinite(full[full["year"] == 2019]["actual"]).all()
+    assert cut[cut["year"] == 2019]["actual"].isna().all()
+
+
+def test_nested_selection_uses_no_evaluated_year():
+    import pandas as pd
+
+    from soe_analysis.forecast_select import add_nested
+
+    # method a is better up to 2017, b from 2018 on; the choice for 2018 must still be a
+    rows = [{"year": y, "month": 10, "method": m, "point": 1.0, "actual": 1.0,
+             "error": (0.1 if m == "a" else 0.3) if y < 2018 else (0.9 if m == "a" else 0.0)}
+            for y in range(2014, 2021) for m in ("a", "b")]
+    out = add_nested(pd.DataFrame(rows), ("a", "b"), "a", "current")
+    chosen = out[out["method"] == "nested"].set_index("year")["chosen"]
+    assert chosen[2018] == "a"  # judged on 2014–2017 only (not on 2018's own errors)
+    # for 2019, 2014–2018 count: a (4 × 0.01 + 0.81)/5 = 0.17, b (4 × 0.09 + 0)/5 = 0.072
+    assert chosen[2019] == "b"
+
+
+def test_forecast_cli_next_year_rows(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    panel = make_panel("2022-10")
+    path = tmp_path / "panel.parquet"
+    panel.to_parquet(path)
+    out = subprocess.run([sys.executable, "-m", "soe_analysis", "forecast", "--as-of", "2022-10",
+                          "--panel", str(path), "--n-sims", "300", "--json"],
+                         capture_output=True, text=True, cwd=root)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["horizon"] == "next"
+    rev = {r["target"]: r for r in data["targets"]}["revenue"]
+    assert rev["horizon"] == "next" and rev["method"] and 0 <= rev["coverage80_pct"] <= 100
+    assert rev["lo95"] < rev["lo80"] < rev["point"] < rev["hi80"] < rev["hi95"]
+    reasons = {t["target"]: t["reason"] for t in data["not_trackable"]}
+    assert "重点制造业企业" in reasons["rnd_intensity_manufacturers"]
+    bad = subprocess.run([sys.executable, "-m", "soe_analysis", "forecast", "--as-of", "2021-10",
+                          "--panel", str(path)], capture_output=True, text=True, cwd=root)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -13,7 +13,10 @@ def add_arguments(parser) -> None:
                         help="value column to forecast (YTD), e.g. revenue_yi or profit_yi")
     parser.add_argument("--scope", default="national", help="rows of this scope (default national)")
     parser.add_argument("--years", metavar="FIRST-LAST", default=None,
-                        help="evaluate these forecast years only (earlier rows stay history)")
+                        help="evaluate these forecast (target) years only (earlier rows stay history)")
+    parser.add_argument("--horizon", choices=("current", "next"), default="current",
+                        help="current: forecast year Y from months of Y (default); next: from months "
+                             "of Y-1 (a row's month is then the origin month in Y-1)")
     parser.add_argument("--kind", choices=("flow", "stock"), default="flow",
                         help="flow (YTD, default) or stock (month-end level, December forecast)")
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -25,54 +28,54 @@ def run(args) -> int:
     import pandas as pd
 
     from soe_analysis import backtest as bt
+    from soe_analysis import backtest_scores as sc
     from soe_analysis.metrics import round_half_up
 
     years = bt.parse_years(args.years)
     series = bt.load_release_csv(args.data, args.metric, scope=args.scope, kind=args.kind)
-    record = bt.run_backtest(series, years=years)
+    record = bt.run_backtest(series, years=years, horizon=args.horizon)
     summary = bt.summarise(record)
-    goal = bt.accuracy_goal(record)
 
     def num(x, digits=2):
         return None if x is None or pd.isna(x) else round_half_up(float(x), digits)
 
-    rows = [{"method": r.method, "month": int(r.month), "n": int(r.n), "mape_pct": num(r.mape_pct),
-             "bias_pct": num(r.bias_pct), "coverage80_pct": num(r.coverage80_pct),
-             "coverage95_pct": num(r.coverage95_pct), "n_interval": int(r.n_interval),
-             "years": r.years} for r in summary.itertuples()]
-    pooled = [{"method": r.method, "n": int(r.n), "mape_pct": num(r.mape_pct), "bias_pct": num(r.bias_pct),
-               "coverage80_pct": num(r.coverage80_pct), "coverage95_pct": num(r.coverage95_pct),
-               "n_interval": int(r.n_interval)} for r in bt.pooled(record).itertuples()]
+    rows = [{"method": r.method, "month": int(r.month), "horizon": args.horizon, "n": int(r.n),
+             "mape_pct": num(r.mape_pct), "bias_pct": num(r.bias_pct),
+             "coverage80_pct": num(r.coverage80_pct), "coverage95_pct": num(r.coverage95_pct),
+             "n_interval": int(r.n_interval), "years": r.years} for r in summary.itertuples()]
+    pooled = [{"method": r.method, "horizon": args.horizon, "n": int(r.n), "mape_pct": num(r.mape_pct),
+               "bias_pct": num(r.bias_pct), "coverage80_pct": num(r.coverage80_pct),
+               "coverage95_pct": num(r.coverage95_pct), "n_interval": int(r.n_interval)}
+              for r in bt.pooled(record).itertuples()]
+    goal = sc.accuracy_row({args.metric: record}, args.horizon) if args.kind == "flow" else None
+    probs = sc.brier(sc.probability_scores({args.metric: record}, {args.metric: series})) \
+        if args.kind == "flow" else None
+    chosen = record[record["method"] == bt.NESTED].groupby("year")["chosen"].first()
     out = {
         "data": series.meta["file"], "dataset": series.meta["dataset"], "metric": args.metric,
-        "scope": args.scope, "kind": args.kind,
+        "scope": args.scope, "kind": args.kind, "horizon": args.horizon,
         "years_evaluated": sorted(int(y) for y in record["year"].unique()),
-        "default_method": bt.DEFAULT_METHOD, "rows": rows, "pooled": pooled,
-        "accuracy_goal": {k: (num(v) if isinstance(v, float) else v) for k, v in goal.items()
-                          if k != "per_month"}
-        | {"per_month": [_rounded(m, num) for m in goal["per_month"]]},
+        "default_method": bt.NESTED, "nested_choice": {str(y): c for y, c in chosen.items()},
+        "rows": rows, "pooled": pooled,
+        "accuracy_goal": _rounded(goal, num), "probability_scores": _rounded(probs, num),
         "inexact_inputs": series.meta["inexact"],
     }
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
-    print(f"{args.metric} ({args.scope}), {out['dataset']} data from {out['data']}; "
-          f"years {out['years_evaluated'][0]}–{out['years_evaluated'][-1]}; default: {bt.DEFAULT_METHOD}")
-    table = pd.DataFrame(rows).drop(columns="years")
-    print(table.to_string(index=False))
-    print("\npooled over months 1–11:")
-    print(pd.DataFrame(pooled).to_string(index=False))
-    g = out["accuracy_goal"]
-    print("\naccuracy goal: MAPE (%) on the years where every compared method has a forecast")
-    for m in g["per_month"]:
-        figures = ", ".join(f"{k} {v}" for k, v in m["mape_pct"].items())
-        print(f"  month {m['month']} (n={m['n']}: {', '.join(map(str, m['years']))}): {figures}"
-              f" -> {'met' if m['met'] else 'not met'}")
-    print(f"  mean over months: default {g['mean_default_mape_pct']}% vs best simple "
-          f"{g['mean_best_simple_mape_pct']}% (lower: {g['mean_lower']}); pooled coverage of the "
-          f"default 80%: {g['pooled_coverage80_pct']}%, 95%: {g['pooled_coverage95_pct']}% "
-          f"(n={g['pooled_n_interval']}); state-space's own: {g['state_space_coverage80_pct']}%, "
-          f"{g['state_space_coverage95_pct']}% (n={g['state_space_n_interval']}); goal met: {g['met']}")
+    print(_printable(f"{args.metric} ({args.scope}), {out['dataset']} data from {out['data']}; "
+                          f"horizon {args.horizon}; target years {out['years_evaluated'][0]}–"
+                          f"{out['years_evaluated'][-1]}; default: nested selection"))
+    print(_printable(pd.DataFrame(rows).drop(columns=["years", "horizon"]).to_string(index=False)))
+    print("\npooled over origin months:")
+    print(_printable(pd.DataFrame(pooled).drop(columns="horizon").to_string(index=False)))
+    print("\nnested choice by year: " + ", ".join(f"{y} {c}" for y, c in out["nested_choice"].items()))
+    if goal is not None:
+        print("\naccuracy goal (this metric alone; the goal itself pools revenue and profit, "
+              "see bench/bench_forecast_accuracy.py):")
+        print(sc.format_accuracy(pd.DataFrame([goal])))
+        print(f"P(full year ≥ last year × 1.00 / 1.05): Brier {num(probs['brier'], 3)} vs "
+              f"climatology {num(probs['brier_climatology'], 3)} (n = {probs['n']})")
     return 0
 
 
@@ -80,3 +83,8 @@ def _rounded(value, num):
     if isinstance(value, dict):
         return {k: _rounded(v, num) for k, v in value.items()}
     return num(value) if isinstance(value, float) else value
+
+
+def _printable(text: str) -> str:
+    """Control characters from a file name or the data never reach the terminal."""
+    return "".join(ch if ch.isprintable() or ch == "\n" else "?" for ch in str(text))

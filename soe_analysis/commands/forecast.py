@@ -28,13 +28,14 @@ def run(args) -> int:
     from soe_analysis import targets as tg
     from soe_analysis.metrics import round_half_up
     from soe_analysis.io.panel import dataset_label, load_panel
-    from soe_analysis.params import check_as_of
 
     panel = load_panel(args.panel)
-    period = check_as_of(args.as_of, panel)
+    params = tg.check_params(panel, as_of=args.as_of, target_year=args.target_year,
+                             n_sims=args.n_sims, seed=args.seed)
+    period = params.period
     registry = tg.load_targets(args.targets)
-    table, _ = tg.evaluate_targets(panel, period, target_year=args.target_year, targets=registry,
-                                   n_sims=args.n_sims, seed=args.seed)
+    table, _ = tg.evaluate_targets(panel, period, target_year=params.target_year, targets=registry,
+                                   n_sims=params.n_sims, seed=params.seed)
 
     def num(x, digits=2):
         return None if x is None or pd.isna(x) else round_half_up(float(x), digits)
@@ -47,21 +48,30 @@ def run(args) -> int:
                "kind": r["kind"], "unit": r["unit"]}
         row.update({k: num(r[k]) for k in keys})
         row.update(p_reach=num(r["p_reach"], 3), status=r["status"], origin=r["origin"],
-                   months_left=int(r["months_left"]))
+                   months_left=int(r["months_left"]), pace_unit=r["pace_unit"], method=r["method"],
+                   horizon=r["horizon"], coverage80_pct=num(r["coverage80_pct"], 1),
+                   calibration=r["calibration"])
         rows.append(row)
-    untracked = registry.loc[~registry["trackable"], ["target_id", "name_zh", "value", "unit"]]
-    out = {"as_of": f"{period.year:04d}-{period.month:02d}", "target_year": args.target_year,
+    untracked = tg.untrackable(registry)
+    out = {"as_of": f"{period.year:04d}-{period.month:02d}", "target_year": params.target_year,
            "dataset": dataset_label(panel), "n_sims": args.n_sims, "seed": args.seed,
-           "method": "skill_weighted", "targets": rows,
-           "not_trackable": [{"target": t.target_id, "name_zh": t.name_zh, "target_value": t.value,
-                              "unit": t.unit} for t in untracked.itertuples()]}
+           "method": "nested", "horizon": params.horizon, "targets": rows,
+           "not_trackable": untracked.to_dict("records")}
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
-    print(f"targets {args.target_year} as of {out['as_of']} ({out['dataset']} data, "
-          f"{args.n_sims} paths, seed {args.seed}); amounts 亿元 unless stated")
+    print(_printable(f"targets {params.target_year} as of {out['as_of']} ({out['dataset']} data, "
+          f"{params.n_sims} paths, seed {params.seed}); amounts 亿元 unless stated"))
     cols = ["target", "unit", "target_value", "point", "lo80", "hi80", "lo95", "hi95", "p_reach",
-            "required_monthly", "past_monthly", "status"]
-    print(pd.DataFrame(rows)[cols].to_string(index=False))
-    print(f"not trackable from the flash reports: {', '.join(untracked['target_id'])}")
+            "required_monthly", "past_monthly", "pace_unit", "method", "coverage80_pct", "status"]
+    print(_printable(pd.DataFrame(rows)[cols].to_string(index=False)))
+    print(f"horizon {params.horizon}; coverage80_pct: backtested coverage of 80% intervals at this "
+          f"horizon and origin month (national releases)")
+    print(_printable("not trackable from the flash reports: "
+                     + "; ".join(f"{t['target']} ({t['reason']})" for t in out["not_trackable"])))
     return 0
+
+
+def _printable(text: str) -> str:
+    """Control characters from the registry or the data never reach the terminal."""
+    return "".join(ch if ch.isprintable() or ch == "\n" else "?" for ch in str(text))

@@ -1,0 +1,173 @@
+"""The year × month table every forecast works on, and the one place data is cut at an origin.
+
+Index = year (int), columns = months 1..12 of year-to-date (YTD) values, NaN where nothing was
+published (never filled in). The city panel is summed into such a table
+(:func:`ytd_series_from_panel`); the national release CSV is read into one by
+:mod:`soe_analysis.backtest`; the methods cannot tell them apart. Stocks are held as log growth
+since the previous December (:func:`stock_series_from_levels`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from .errors import SoeError, UsageError
+from .schema import LINE_BY_NAME, ytd
+
+MONTHS = list(range(1, 13))
+
+@dataclass
+class YtdSeries:
+    """A year × month table of YTD values (or, for a stock, log growth since last December).
+
+    ``levels``: index year, columns 1..12; ``yoy``: published YTD growth in percent, same shape,
+    or None; ``kind``: "flow" or "stock"; ``base``: for a stock, the previous December's level by
+    year (``S_{y-1,12}``), so that a December level is ``base[y] · exp(L_{y,12})``.
+    """
+
+    levels: pd.DataFrame
+    yoy: pd.DataFrame | None = None
+    kind: str = "flow"
+    base: pd.Series | None = None
+    name: str = ""
+    unit: str = "亿元"
+    meta: dict = field(default_factory=dict)
+
+    def value(self, year: int, month: int) -> float:
+        if year not in self.levels.index:
+            return float("nan")
+        return float(self.levels.at[year, month])
+
+    def full_year(self, year: int) -> float:
+        """The published (or, for a stock, December) value of a year; NaN if not known."""
+        if self.kind == "stock":
+            if year not in self.levels.index or self.base is None:
+                return float("nan")
+            return float(self.base.get(year, np.nan) * np.exp(self.levels.at[year, 12]))
+        return self.value(year, 12)
+
+
+def empty_table(years) -> pd.DataFrame:
+    return pd.DataFrame(np.nan, index=pd.Index(sorted(set(int(y) for y in years)), name="year"),
+                        columns=MONTHS, dtype=float)
+
+
+def cut(series: YtdSeries, year: int, month: int) -> YtdSeries:
+    """The series as seen at origin (year, month): later cells become NaN, later years go.
+
+    This is the only place data after a forecast origin is removed; every method receives the
+    cut series, so none can peek at the months it forecasts.
+    """
+    def _cut(table):
+        if table is None:
+            return None
+        t = table.loc[table.index <= year].copy()
+        if year in t.index:
+            t.loc[year, [c for c in MONTHS if c > month]] = np.nan
+        return t
+
+    base = series.base
+    if base is not None:
+        base = base.loc[base.index <= year]
+    return replace(series, levels=_cut(series.levels), yoy=_cut(series.yoy), base=base)
+
+
+def ytd_series_from_panel(panel: pd.DataFrame, line: str, enterprises=None) -> YtdSeries:
+    """Sum a flow line's YTD over enterprises into a year × month table (亿元).
+
+    A month counts only when every enterprise present that year reported the line (otherwise
+    NaN: a partial total is not a total). January of a combined 1–2月 year is NaN, since the
+    panel's January YTD there is half of the combined release, not a published figure.
+    """
+    spec = LINE_BY_NAME.get(line)
+    if spec is None or spec.kind != "flow":
+        raise UsageError(f"{line!r} is not a flow line of the panel")
+    rows = _select(panel, enterprises)
+    col = ytd(line)
+    if col not in rows:
+        raise SoeError(f"panel has no column {col}")
+    table = _sum_table(rows, col)
+    if "jan_feb_combined" in rows:
+        combined = rows.loc[rows["jan_feb_combined"].fillna(False).astype(bool) & (rows["month"] == 1), "year"]
+        table.loc[table.index.isin(combined.unique()), 1] = np.nan
+    return YtdSeries(table, None, "flow", None, name=line, unit="亿元",
+                     meta={"dataset": _label(rows), "enterprises": sorted(rows["enterprise"].unique())})
+
+
+def stock_series_from_panel(panel: pd.DataFrame, line: str, enterprises=None) -> YtdSeries:
+    """A stock line as log growth since the previous December (see module notes)."""
+    spec = LINE_BY_NAME.get(line)
+    if spec is None or spec.kind != "stock":
+        raise UsageError(f"{line!r} is not a stock line of the panel")
+    rows = _select(panel, enterprises)
+    levels = _sum_table(rows, line)
+    return stock_series_from_levels(levels, name=line,
+                                    unit="人" if spec.unit == "persons" else "亿元",
+                                    meta={"dataset": _label(rows)})
+
+
+def stock_series_from_levels(levels: pd.DataFrame, *, name: str = "", unit: str = "亿元",
+                             meta: dict | None = None) -> YtdSeries:
+    """Month-end levels (year × month) → log growth since the previous December."""
+    levels = levels.reindex(columns=MONTHS)
+    prev_dec = pd.Series({y: levels[12].get(y - 1, np.nan) for y in levels.index}, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = levels.div(prev_dec, axis=0)
+        growth = np.log(ratio.where(ratio > 0))
+    growth.index.name = "year"
+    return YtdSeries(growth, None, "stock", prev_dec, name=name, unit=unit,
+                     meta={**(meta or {}), "stock_levels": levels})
+
+
+def _select(panel: pd.DataFrame, enterprises) -> pd.DataFrame:
+    if enterprises:
+        wanted = [enterprises] if isinstance(enterprises, str) else list(enterprises)
+        unknown = sorted(set(wanted) - set(panel["enterprise"].unique()))
+        if unknown:
+            raise SoeError(f"enterprises not in the panel: {', '.join(unknown)}")
+        return panel[panel["enterprise"].isin(wanted)]
+    return panel
+
+
+def _label(rows: pd.DataFrame) -> str:
+    from .io.panel import dataset_label
+    return dataset_label(rows) if "dataset" in rows else "user"
+
+
+def _sum_table(rows: pd.DataFrame, col: str) -> pd.DataFrame:
+    per_year = rows.groupby("year")["enterprise"].nunique()
+    grouped = rows.groupby(["year", "month"])[col].agg(["sum", "count"])
+    complete = grouped["count"] == per_year.reindex(grouped.index.get_level_values("year")).to_numpy()
+    total = grouped["sum"].where(complete)
+    table = total.unstack("month").reindex(columns=MONTHS)
+    table.index = table.index.astype(int)
+    table.index.name = "year"
+    return table.astype(float)
+
+
+def arithmetic_mode(series: YtdSeries) -> str:
+    """``ratio`` when every visible value is positive, else ``additive`` (stocks: additive)."""
+    if series.kind == "stock":
+        return "additive"
+    values = series.levels.to_numpy()
+    values = values[np.isfinite(values)]
+    return "ratio" if len(values) and (values > 0).all() else "additive"
+
+
+def december_level(series: YtdSeries, year: int, values):
+    """A stock's December level from log growth since the previous December."""
+    base = series.base.get(year, np.nan) if series.base is not None else np.nan
+    return base * np.exp(np.asarray(values, float))
+
+
+def latest_origin(series: YtdSeries, year: int) -> int | None:
+    """The last month of ``year`` with data (None if none)."""
+    if year not in series.levels.index:
+        return None
+    row = series.levels.loc[year, range(1, 13)]
+    months = [m for m in range(1, 13) if np.isfinite(row[m])]
+    return max(months) if months else None
+
