@@ -121,6 +121,12 @@ def _source_parts(source) -> tuple[str, str, str]:
     return key, kind, (rest[0] if rest else "") or ""
 
 
+def _in_language(text: str, lang: str) -> str:
+    """The zh or en half of a bilingual ``中文 / English`` source note."""
+    halves = text.split(" / ")
+    return halves[-1 if lang == "en" else 0].strip() if len(halves) == 2 else text
+
+
 def provenance_line(*sources, lang: str = "zh") -> str:
     """One line naming each dataset a page uses, demonstration or real, with its source.
 
@@ -130,10 +136,13 @@ def provenance_line(*sources, lang: str = "zh") -> str:
     parts = []
     for source in sources:
         key, kind, origin = _source_parts(source)
+        origin = _in_language(origin, lang)
         detail = L.kind_text(kind, lang) + (("；" if lang == "zh" else "; ") + origin if origin else "")
         parts.append(f"{L.dataset_name(key, lang)}（{detail}）" if lang == "zh"
                      else f"{L.dataset_name(key, lang)} ({detail})")
-    return ("数据来源：" + "；".join(parts)) if lang == "zh" else ("Data: " + "; ".join(parts))
+    if lang == "zh":
+        return "数据来源：" + "；".join(parts)
+    return "Data: " + "; ".join(p[:1].upper() + p[1:] for p in parts)
 
 
 def provenance_html(*sources, lang: str = "zh") -> str:
@@ -273,13 +282,15 @@ def _header(name, lang: str) -> tuple[str, str | None]:
     return text, unit or _unit_from_text(text)
 
 
-def report_table(frame, lang: str = "zh", *, title: str = "", units: dict | None = None) -> ReportTable:
+def report_table(frame, lang: str = "zh", *, title: str | tuple = "", units: dict | None = None) -> ReportTable:
     """A DataFrame (or a Styler's data) as a :class:`ReportTable`.
 
     Headers: known code names become words with units (:mod:`soe_analysis.text.labels`); labels
     already in words stay. ``units`` maps a column (code name or header) to a unit key of
     :data:`soe_analysis.text.labels.UNITS` where the name does not say it.
     """
+    if isinstance(title, tuple):  # (zh, en)
+        title = title[1] if lang == "en" else title[0]
     frame = getattr(frame, "data", frame) if not isinstance(frame, pd.DataFrame) else frame
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
@@ -296,11 +307,15 @@ def report_table(frame, lang: str = "zh", *, title: str = "", units: dict | None
     return ReportTable(title, headers, unit_keys, rows, lang)
 
 
-def show_table(frame, lang: str = "zh", *, title: str = "", units: dict | None = None) -> None:
-    """Display a table for readers and record it for the period's workbook (one sheet per title)."""
+def show_table(frame, lang: str = "zh", *, title: str | tuple = "", units: dict | None = None) -> None:
+    """Display a table for readers and record it for the period's workbook (one sheet per title).
+
+    ``title`` is text or a ``(zh, en)`` pair; see :func:`report_table` for ``units``.
+    """
     from IPython.display import display
 
     table = report_table(frame, lang, title=title, units=units)
+    title = table.title
     record = table.to_record() | {"provenance": _PAGE["provenance"]}
     kept = [t for t in _PAGE["tables"] if not (title and t["title"] == title)]
     _record(tables=kept + [record])
