@@ -222,6 +222,7 @@ class ReportTable:
     def _repr_html_(self) -> str:
         esc = html.escape
         numeric = [self.numeric(j) for j in range(len(self.headers))]
+        short = [all(len(self.text(i, j)) <= 16 for i in range(len(self.rows))) for j in range(len(self.headers))]
         head = "".join(
             f'<th style="{_CELL};border-bottom:2px solid #555;background:#f3f5f8;'
             f'text-align:{"right" if numeric[j] else "left"}">{esc(h)}</th>' for j, h in enumerate(self.headers))
@@ -232,6 +233,8 @@ class ReportTable:
                 style = _CELL
                 if numeric[j] or isinstance(value, bool):
                     style += ";" + (_NUMBER if numeric[j] else "text-align:center")
+                else:  # text reads from the left; short labels (names, periods) never break mid-word
+                    style += ";text-align:left" + (";white-space:nowrap" if short[j] else "")
                 if numeric[j] and isinstance(value, (int, float)) and value < 0 and self.text(i, j).startswith(L.MINUS):
                     style += ";color:#a1001c"
                 cells.append(f'<td style="{style}">{esc(self.text(i, j))}</td>')

@@ -153,8 +153,8 @@ def test_loss_that_rounds_to_zero_is_named_in_wan():
     ("revenue_p_reach", 0.725, "zh", ("营业收入 P(达成)", "73%")),
     ("annual_run_rate_saving_yi", 21.52, "zh", ("年化节约利息", "21.52亿元")),
     ("total_profit_ytd_yi", -5.41, "en", ("Total profit (YTD)", "RMB −5.41 yi")),
-    ("published_basis", "annual_run_rate", "en", ("Basis of the published figure",
-                                                   "Annualised run-rate (balance × spread)")),
+    ("published_basis", "annual_run_rate_saving", "en", ("Basis of the published figure",
+                                                          "Annualised run-rate (balance × spread)")),
 ])
 def test_key_figures_in_words_with_units(name, value, lang, expected):
     assert labels.key_figure(name, value, lang) == expected
@@ -177,7 +177,7 @@ REAL_FIGURES = {
     "02_profit_drivers": {"total_profit_yi": -5.41, "total_profit_change_yi": -9.94, "like_for_like_change_yi": -9.9,
                           "unexplained_yi": 0.0, "largest_decline": "交发集团"},
     "03_financing_savings": {"refinanced_total_yi": 538.83, "annual_run_rate_saving_yi": 21.52,
-                             "in_year_saving_yi": 9.1, "npv_saving_yi": 40.2, "published_basis": "annual_run_rate"},
+                             "in_year_saving_yi": 9.1, "npv_saving_yi": 40.2, "published_basis": "annual_run_rate_saving"},
     "04_target_forecast": {"revenue_point_yi": 422.2, "revenue_p_reach": 0.725, "total_profit_point_yi": -4.03,
                            "total_profit_p_reach": 0.2, "total_assets_point_yi": 3662.39, "as_of": "2022-10"},
     "05_method_backtest": {"revenue_default_mape_m9_11_pct": 0.5, "profit_default_mape_m9_11_pct": 3.1,
@@ -200,5 +200,5 @@ def test_index_has_no_identifier_like_text(lang):
 def test_index_key_figures_read_like_the_issue_asks():
     text = "".join(visible(index_html([_manifest(REAL_FIGURES)], lang="zh")).text)
     for expected in ("资产总额 3,325.44亿元", "资产总额同比 +7.98%", "营业收入 P(达成) 73%",
-                     "年化节约利息 21.52亿元", "亏损企业 2", "运行概览", "融资置换节约利息"):
+                     "年化节约利息 21.52亿元", "亏损企业 2", "公开数口径 年化节约（置换时余额×利差）", "运行概览", "融资置换节约利息"):
         assert expected in text, expected

@@ -91,6 +91,10 @@ COLUMNS: dict[str, tuple[str, str, str | None]] = {
     "new_instrument": ("新融资品种", "New instrument", "text"), "lpr_tenor": ("LPR期限", "LPR tenor", "text"),
     "new_over_lpr_pp": ("新利率较LPR", "New rate over LPR", "pp"),
     "old_over_lpr_pp": ("原利率较LPR", "Old rate over LPR", "pp"),
+    "saving_yi": ("节约", "Saving", "yi"), "pct_of_par": ("占置换金额", "Share of amount refinanced", "pct"),
+    "matches_published": ("与公开数一致", "Reproduces published", "text"),
+    "spread_pp": ("利差", "Spread", "pp"), "implied_spread_pp": ("公开数隐含利差", "Spread the published figure implies", "pp"),
+    "rate_pct": ("利率", "Rate", "pct"),
     "count": ("笔数", "Count", "count"), "mean": ("均值", "Mean", None), "std": ("标准差", "Std. dev.", None),
     "min": ("最小", "Min", None), "max": ("最大", "Max", None), "25%": ("下四分位", "Lower quartile", None),
     "50%": ("中位数", "Median", None), "75%": ("上四分位", "Upper quartile", None),
@@ -134,6 +138,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "forecast": ("预测", "forecast"), "published": ("已公布", "published"), "actual": ("实际", "actual"),
     "revenue": ("营业收入", "revenue"), "profit": ("利润总额", "total profit"),
     "assets": ("资产总额", "total assets"), "total_profit": ("利润总额", "total profit"),
+    "exact": ("精确", "exact"), "yoy_only": ("仅有同比", "growth rate only"), "approx": ("约数", "approximate"),
+    "rounded": ("取整", "rounded"), "mixed": ("部分取整", "partly rounded"),
+    "national": ("全国国企", "all SOEs"), "central": ("中央企业", "central SOEs"), "local": ("地方国企", "local SOEs"),
     "warning": ("警告", "warning"), "error": ("错误", "error"),
     "demonstration": ("演示数据", "demonstration"), "real": ("真实数据", "real"), "user": ("用户数据", "user"),
     "roa": ("总资产收益率", "Return on assets"), "roe": ("净资产收益率", "Return on equity"),
@@ -245,8 +252,8 @@ def header(name, lang: str = "zh") -> str:
 
 def with_unit(text: str, unit: str | None, lang: str = "zh") -> str:
     suffix = _pick(UNITS[unit][:2], lang) if unit in UNITS else ""
-    if not suffix or suffix in text:
-        return text
+    if not suffix or re.search(rf"[（(][^)）]*{re.escape(suffix)}[^)）]*[)）]|\s{re.escape(suffix)}$", text):
+        return text  # the unit is already said
     return f"{text}（{suffix}）" if lang == "zh" else f"{text} ({suffix})"
 
 
@@ -307,9 +314,7 @@ def key_figure(name: str, value, lang: str = "zh") -> tuple[str, str]:
         stem, kind = _split_unit(name)
         label, kind = stem.replace("_", " "), kind or ("text" if isinstance(value, str) else None)
     if kind == "basis":
-        from ..financing import BASIS_LABELS
-
-        return label, _pick(BASIS_LABELS[value], lang) if value in BASIS_LABELS else str(value)
+        return label, basis_label(value, lang)
     if kind == "text" or isinstance(value, str):
         return label, term(str(value), lang) if value is not None else "—"
     signed = kind.startswith("signed_") if kind else False
@@ -319,3 +324,12 @@ def key_figure(name: str, value, lang: str = "zh") -> tuple[str, str]:
     if unit == "yi" and lang == "en" and text != "—":
         return label, f"RMB {text} yi"
     return label, text + suffix
+
+
+def basis_label(basis: str, lang: str = "zh") -> str:
+    """A refinancing-saving basis in words, from its code (``annual_run_rate``) or its JSON key
+    (``annual_run_rate_saving``)."""
+    from ..financing import BASIS_KEYS, BASIS_LABELS
+
+    code = {v: k for k, v in BASIS_KEYS.items()}.get(basis, basis)
+    return _pick(BASIS_LABELS[code], lang) if code in BASIS_LABELS else str(basis)
