@@ -18,6 +18,7 @@ import html
 import json
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -123,7 +124,7 @@ def _source_parts(source) -> tuple[str, str, str]:
 
 def _in_language(text: str, lang: str) -> str:
     """The zh or en half of a bilingual ``中文 / English`` source note."""
-    halves = text.split(" / ")
+    halves = re.split(r"\s*/\s+(?=[A-Za-z])", text, maxsplit=1)
     return halves[-1 if lang == "en" else 0].strip() if len(halves) == 2 else text
 
 
@@ -132,14 +133,16 @@ def provenance_line(*sources, lang: str = "zh") -> str:
 
     Each source is a panel (the flash reports) or a tuple ``(key, kind, source)``: ``key`` from
     :data:`soe_analysis.text.labels.DATASETS`, ``kind`` ``demonstration``/``real``/``user``.
+    Datasets of the same kind and source are named together.
     """
-    parts = []
+    groups: dict[tuple[str, str], list[str]] = {}
     for source in sources:
         key, kind, origin = _source_parts(source)
-        origin = _in_language(origin, lang)
+        groups.setdefault((kind, _in_language(origin, lang)), []).append(L.dataset_name(key, lang))
+    parts = []
+    for (kind, origin), names in groups.items():
         detail = L.kind_text(kind, lang) + (("；" if lang == "zh" else "; ") + origin if origin else "")
-        parts.append(f"{L.dataset_name(key, lang)}（{detail}）" if lang == "zh"
-                     else f"{L.dataset_name(key, lang)} ({detail})")
+        parts.append(f"{'、'.join(names)}（{detail}）" if lang == "zh" else f"{' and '.join(names)} ({detail})")
     if lang == "zh":
         return "数据来源：" + "；".join(parts)
     return "Data: " + "; ".join(p[:1].upper() + p[1:] for p in parts)
@@ -204,6 +207,7 @@ class ReportTable:
 
     def __init__(self, title: str, headers: list[str], units: list, rows: list[list], lang: str = "zh"):
         self.title, self.headers, self.units, self.rows, self.lang = title, headers, units, rows, lang
+        self.colours: dict[tuple[int, int], str] = {}  # (row, column) → CSS kept from a Styler
 
     def numeric(self, j: int) -> bool:
         values = [r[j] for r in self.rows if r[j] is not None]
@@ -237,7 +241,9 @@ class ReportTable:
                     style += ";text-align:left" + (";white-space:nowrap" if short[j] else "")
                 if numeric[j] and isinstance(value, (int, float)) and value < 0 and self.text(i, j).startswith(L.MINUS):
                     style += ";color:#a1001c"
-                cells.append(f'<td style="{style}">{esc(self.text(i, j))}</td>')
+                if (i, j) in self.colours:
+                    style += ";" + self.colours[(i, j)]
+                cells.append(f'<td style="{esc(style)}">{esc(self.text(i, j))}</td>')
             body.append("<tr>" + "".join(cells) + "</tr>")
         caption = (f'<caption style="caption-side:top;text-align:left;font-weight:bold;padding:4px 0">'
                    f"{esc(self.title)}</caption>") if self.title else ""
@@ -294,11 +300,14 @@ def report_table(frame, lang: str = "zh", *, title: str | tuple = "", units: dic
     """
     if isinstance(title, tuple):  # (zh, en)
         title = title[1] if lang == "en" else title[0]
+    colours = _styler_colours(frame) if hasattr(frame, "data") and not isinstance(frame, pd.DataFrame) else {}
     frame = getattr(frame, "data", frame) if not isinstance(frame, pd.DataFrame) else frame
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     headers, unit_keys, columns = [], [], []
-    for name, values in _columns(frame):
+    pairs = _columns(frame)
+    shift = len(pairs) - frame.shape[1]  # index columns put before the data columns
+    for name, values in pairs:
         text, unit = _header(name, lang)
         unit = (units or {}).get(name, (units or {}).get(text, unit))
         if unit == "text" and pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
@@ -307,7 +316,24 @@ def report_table(frame, lang: str = "zh", *, title: str | tuple = "", units: dic
         unit_keys.append(unit)
         columns.append([_cell(v, lang) for v in values])
     rows = [list(r) for r in zip(*columns)] if columns else []
-    return ReportTable(title, headers, unit_keys, rows, lang)
+    table = ReportTable(title, headers, unit_keys, rows, lang)
+    table.colours = {(i, j + shift): css for (i, j), css in colours.items()}
+    return table
+
+
+_KEPT_CSS = ("background-color", "color", "font-weight")
+
+
+def _styler_colours(styler) -> dict[tuple[int, int], str]:
+    """(row, column) → CSS of a pandas Styler's cell styles (colours and weight only), so a
+    traffic-light column keeps its lights; {} when the Styler cannot say."""
+    try:
+        styler._compute()  # pandas fills .ctx here; there is no public accessor
+        ctx = styler.ctx
+    except (AttributeError, TypeError, ValueError):
+        return {}
+    return {key: ";".join(f"{p}:{v}" for p, v in props if p in _KEPT_CSS)
+            for key, props in ctx.items() if any(p in _KEPT_CSS for p, _ in props)}
 
 
 def show_table(frame, lang: str = "zh", *, title: str | tuple = "", units: dict | None = None) -> None:

@@ -26,6 +26,7 @@ UNITS: dict[str, tuple[str, str, int, bool]] = {
     "ratio": ("", "", 2, False),
     "year": ("", "", 0, False),
     "text": ("", "", 0, False),
+    "general": ("", "", 2, True),  # a column of mixed units: whole numbers without decimals
 }
 
 _SUFFIX_UNITS = (("_yi", "yi"), ("_wan", "wan"), ("_pct", "pct"), ("_pp", "pp"), ("_bp", "bp"),
@@ -46,7 +47,7 @@ COLUMNS: dict[str, tuple[str, str, str | None]] = {
     "unit": ("单位", "Unit", "text"), "formula": ("公式", "Formula", "text"),
     "annualised": ("年化", "Annualised", "text"), "note": ("说明", "Note", "text"),
     "reason": ("说明", "Note", "text"), "definition": ("定义", "Definition", "text"),
-    "direction": ("方向", "Direction", "text"), "value": ("数值", "Value", None),
+    "direction": ("方向", "Direction", "text"), "value": ("数值", "Value", "general"),
     # data quality and lineage
     "severity": ("级别", "Severity", "text"), "file": ("文件", "File", "text"), "row": ("行", "Row", "count"),
     "column": ("列", "Column", "text"), "message": ("说明", "Message", "text"),
@@ -298,6 +299,8 @@ def format_value(value, unit: str | None, lang: str = "zh", *, signed: bool = Fa
     decimals, thousands = UNITS.get(unit, ("", "", 2, True))[2:]
     if unit is None and isinstance(value, int):
         decimals, thousands = 0, False
+    if unit == "general" and float(value).is_integer():
+        decimals = 0
     if unit == "prob":
         value = value * 100
     text = format_number(value, decimals, thousands=thousands, sign=signed)
