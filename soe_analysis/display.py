@@ -226,7 +226,7 @@ class ReportTable:
     def _repr_html_(self) -> str:
         esc = html.escape
         numeric = [self.numeric(j) for j in range(len(self.headers))]
-        short = [all(len(self.text(i, j)) <= 16 for i in range(len(self.rows))) for j in range(len(self.headers))]
+        short = [all(len(self.text(i, j)) <= 24 for i in range(len(self.rows))) for j in range(len(self.headers))]
         head = "".join(
             f'<th style="{_CELL};border-bottom:2px solid #555;background:#f3f5f8;'
             f'text-align:{"right" if numeric[j] else "left"}">{esc(h)}</th>' for j, h in enumerate(self.headers))
@@ -284,8 +284,9 @@ def _header(name, lang: str) -> tuple[str, str | None]:
             continue
         text, unit = L.column_spec(part, lang)
         texts.append(text)
-        units.append(unit)
-    unit = next((u for u in reversed(units) if u is not None), None)  # the innermost level says most
+        units.append(unit or _unit_from_text(text))
+    # the outer level names the quantity and its unit (资产负债率(%) · 同比增减), except a count of it
+    unit = "count" if units and units[-1] == "count" else next((u for u in units if u is not None), None)
     text = " · ".join(texts)
     text = L.with_unit(text, unit, lang)
     return text, unit or _unit_from_text(text)
@@ -330,7 +331,7 @@ def _styler_colours(styler) -> dict[tuple[int, int], str]:
     try:
         styler._compute()  # pandas fills .ctx here; there is no public accessor
         ctx = styler.ctx
-    except (AttributeError, TypeError, ValueError):
+    except (AttributeError, TypeError, ValueError, KeyError):  # e.g. duplicate headers: no colours, same table
         return {}
     return {key: ";".join(f"{p}:{v}" for p, v in props if p in _KEPT_CSS)
             for key, props in ctx.items() if any(p in _KEPT_CSS for p, _ in props)}
@@ -339,11 +340,14 @@ def _styler_colours(styler) -> dict[tuple[int, int], str]:
 def show_table(frame, lang: str = "zh", *, title: str | tuple = "", units: dict | None = None) -> None:
     """Display a table for readers and record it for the period's workbook (one sheet per title).
 
-    ``title`` is text or a ``(zh, en)`` pair; see :func:`report_table` for ``units``.
+    ``title`` is text or a ``(zh, en)`` pair; see :func:`report_table` for ``units``. A table
+    without rows is neither shown nor recorded: the page says so in words (e.g. "no findings").
     """
     from IPython.display import display
 
     table = report_table(frame, lang, title=title, units=units)
+    if not table.rows:
+        return
     title = table.title
     record = table.to_record() | {"provenance": _PAGE["provenance"]}
     kept = [t for t in _PAGE["tables"] if not (title and t["title"] == title)]

@@ -330,7 +330,7 @@ def status_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     out["status"] = out["status"].map(STATUS_LABELS[lang])
     heads = {"zh": ["目标", "单位", "目标值", "预测", "80%下限", "80%上限", "95%下限", "95%上限",
                     "所需月均", "往年同期月均", "达成概率(%)", "状态"],
-             "en": ["target", "unit", "target", "forecast", "lo 80%", "hi 80%", "lo 95%", "hi 95%",
+             "en": ["target", "unit", "target value", "forecast", "lo 80%", "hi 80%", "lo 95%", "hi 95%",
                     "required / month", "past / month", "P(reach) %", "status"]}[lang]
     out.columns = heads
     return out

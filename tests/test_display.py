@@ -113,6 +113,9 @@ def test_show_table_records_tables_beside_the_key_figures(tmp_path, monkeypatch,
     assert [t["title"] for t in record["tables"]] == ["Test"]
     assert record["tables"][0]["rows"] == [["run-rate", 1.2345, True, 1234.5, 3]]
     assert record["tables"][0]["provenance"] == record["provenance"]
+    display.show_table(frame.head(0), "en", title="empty")  # nothing to show: no header-only table
+    record = json.loads((tmp_path / "05_x.tables.json").read_text(encoding="utf-8"))
+    assert [t["title"] for t in record["tables"]] == ["Test"]
 
 
 def test_provenance_line_names_every_dataset():
