@@ -52,8 +52,8 @@ def visible(page: str) -> _Text:
 
 
 def _cells(page: str) -> list[list[str]]:
-    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
-    cells = [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)] for r in rows]
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.DOTALL)
+    cells = [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.DOTALL)] for r in rows]
     return [row for row in cells if row]  # the header row has <th> only
 
 

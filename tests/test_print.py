@@ -86,7 +86,7 @@ def served(tmp_path_factory):
 def test_shared_page_prints_to_a4_pdf(served, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    executable, base, result = served
+    executable, base, _ = served
     pdf = tmp_path / "page.pdf"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, headless=True, args=ARGS)

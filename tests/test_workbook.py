@@ -1,15 +1,14 @@
-"""The period workbook: one sheet per table shown, headers in words with units, the numbers themselves."""
+"""The period workbook: one sheet per table shown, headers in words with units, the numbers themselves.
+
+The workbook of the real notebooks is checked against their numbers in tests/test_shared_pages.py."""
 
 from __future__ import annotations
-
-import json
 
 import pandas as pd
 import pytest
 
 from soe_analysis import display
 from soe_analysis.report.workbook import HEADER_ROW, build_workbook, period_extras
-from tests.nbrun import run_notebook
 
 
 @pytest.fixture
@@ -29,7 +28,7 @@ def page(tmp_path, monkeypatch):
 def test_one_sheet_per_table_with_words_units_and_numbers(page):
     from openpyxl import load_workbook
 
-    folder, savings = page
+    folder, _ = page
     path = build_workbook(folder, "2022-10", "zh")
     assert path == folder / "2022-10.xlsx"
     book = load_workbook(path)
@@ -55,30 +54,3 @@ def test_period_extras_take_only_successful_notebooks(page):
     ok = {"label": "2022-10", "notebooks": [{"notebook": "03_x", "status": "ok"}]}
     assert period_extras(folder, ok) == {"workbook": "2022-10.xlsx"}
     assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no temporary file left
-
-
-@pytest.mark.notebook
-def test_workbook_numbers_equal_the_notebooks_values(tmp_path):
-    """Notebook 03 on the shipped data: its basis table in the workbook holds the library's numbers."""
-    from openpyxl import load_workbook
-
-    from soe_analysis import financing as fin
-    from soe_analysis.io.reference import load_lpr
-    from soe_analysis.io.register import read_register
-
-    figures = run_notebook("03_financing_savings.ipynb", tmp_path)
-    record = json.loads((tmp_path / "03_financing_savings.tables.json").read_text(encoding="utf-8"))
-    titles = [t["title"] for t in record["tables"]]
-    book = load_workbook(build_workbook(tmp_path, "2022-10", "zh"))
-    assert len(book.sheetnames) == len(titles) >= 6
-    sheet = book[[n for n in book.sheetnames if n.endswith("各口径节约")][0]]
-    headers = [c.value for c in sheet[HEADER_ROW]]
-    saving = {row[0]: row[headers.index("节约(亿元)")]
-              for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
-    register = read_register(as_of="2022-10")
-    table = fin.basis_table(register, as_of="2022-10", discount_rate=None, lpr=load_lpr(), lang="zh")
-    assert saving == dict(zip(table["label"], table["saving_yi"]))
-    # the published 21.52亿元 a year is the run-rate basis, in the sheet and the key figures alike
-    run_rate = fin.BASIS_LABELS["annual_run_rate"][0]
-    assert round(saving[run_rate], 2) == figures["annual_run_rate_saving_yi"] == 21.52
-    assert "演示数据" in sheet["A2"].value and "真实公开数据" in sheet["A2"].value  # register + LPR
