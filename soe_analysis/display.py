@@ -243,7 +243,8 @@ class ReportTable:
                     style += ";color:#a1001c"
                 if (i, j) in self.colours:
                     style += ";" + self.colours[(i, j)]
-                cells.append(f'<td style="{esc(style)}">{esc(self.text(i, j))}</td>')
+                kind = "soe-num" if numeric[j] else "soe-text"  # the print CSS lets text wrap, never numbers
+                cells.append(f'<td class="{kind}" style="{esc(style)}">{esc(self.text(i, j))}</td>')
             body.append("<tr>" + "".join(cells) + "</tr>")
         caption = (f'<caption style="caption-side:top;text-align:left;font-weight:bold;padding:4px 0">'
                    f"{esc(self.title)}</caption>") if self.title else ""

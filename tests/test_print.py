@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 A4_POINTS = (595.28, 841.89)  # 210 × 297 mm
+PRINTABLE_PX = 698  # A4's 794 CSS px less the template's 0.5 in margins
 
 
 def _chromium() -> str:
@@ -91,7 +92,7 @@ def test_shared_page_prints_to_a4_pdf(served, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, headless=True, args=ARGS)
         try:
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": PRINTABLE_PX, "height": 1000})
             page.goto(f"{base}/2022-10/10_page.shared.html", wait_until="load")
             page.emulate_media(media="print")
             styles = page.evaluate("""() => ({
@@ -99,6 +100,7 @@ def test_shared_page_prints_to_a4_pdf(served, tmp_path):
                 h2: [...document.querySelectorAll('.jp-MarkdownCell h2')].map(h => getComputedStyle(h).breakBefore),
                 thead: getComputedStyle(document.querySelector('table[data-soe-table] thead')).display,
                 cells: [...document.querySelectorAll('table[data-soe-table] td')].map(td => td.innerText),
+                widest: Math.max(...[...document.querySelectorAll('table[data-soe-table]')].map(t => t.scrollWidth)),
             })""")
             page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
         finally:
@@ -107,6 +109,7 @@ def test_shared_page_prints_to_a4_pdf(served, tmp_path):
     assert styles["h2"] == ["page", "page"]  # each main section starts a page
     assert styles["thead"] == "table-header-group"  # a long table repeats its header
     assert styles["cells"] == ["交发集团", "1,234.50", "✓", "交运集团", "−6.46", "—"]
+    assert styles["widest"] <= PRINTABLE_PX  # the table fits the width of the paper
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-")
     boxes = [[float(v) for v in box.decode().split()[2:]]
