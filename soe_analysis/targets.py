@@ -397,7 +397,7 @@ def status_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     heads = {"zh": ["目标", "单位", "目标值", "预测", "80%下限", "80%上限", "95%下限", "95%上限",
                     "所需进度", "往年进度", "回测80%覆盖率(%)", "回测95%覆盖率(%)", "进度单位",
                     "达成概率(%)", "状态"],
-             "en": ["target", "unit", "target", "forecast", "lo 80%", "hi 80%", "lo 95%", "hi 95%",
+             "en": ["target", "unit", "target value", "forecast", "lo 80%", "hi 80%", "lo 95%", "hi 95%",
                     "required pace", "past pace", "backtested 80% cover %", "backtested 95% cover %",
                     "pace unit", "P(reach) %", "status"]}[lang]
     out.columns = heads

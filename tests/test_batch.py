@@ -190,7 +190,7 @@ def test_index_escapes_every_text():
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4  # note, key, value, error
     assert batch.html_problems(page) == []
     assert 'href="2022Q4/20_y.html#papermill-error-cell"' in page and "failing cell In [4]" in page
-    assert "n_yi: <b>1.50</b>" in page and "Demonstration data" in page
+    assert "n <b>RMB 1.50 yi</b>" in page and "demonstration data" in page
 
 
 def test_swap_in_replaces_a_period_folder(tmp_path):
@@ -292,7 +292,7 @@ def test_key_figures_reach_the_index(run):
     assert figures["2022Q4"] == {"total_assets_yi": 120.5, "as_of": "2022-10", "lang": "zh", "largest": "交发集团"}
     assert figures["2023-01"]["as_of"] == "2023-01"
     index = result.index.read_text(encoding="utf-8")
-    assert "total_assets_yi: <b>120.50</b>" in index  # the index prints 2 decimals
+    assert "资产总额 <b>120.50亿元</b>" in index  # in words, with its unit, 2 decimals
     assert "截至 2022-10" in index  # the quarter's as-of month is said
     assert 'href="2022Q4/20_fails.html#papermill-error-cell"' in index
     assert "演示数据" in index  # demonstration banner
@@ -354,8 +354,10 @@ def test_cli_usage_errors(tmp_path, capsys):
 
 
 def test_index_formats_key_figures_like_a_printed_report():
-    from soe_analysis.report.index import _fmt_value
+    from soe_analysis.text.labels import key_figure
 
-    # -9.940000000000001 is float noise of −9.94; probabilities keep 3 decimals; tiny residuals show as 0
-    assert [_fmt_value(v) for v in (-9.940000000000001, 0.7225, -1.1e-14, 3325.445, None, 2)] == \
-        ["-9.94", "0.723", "0.000", "3,325.45", "—", "2"]
+    # -9.940000000000001 is float noise of −9.94; probabilities as percentages; tiny residuals show as 0
+    figures = (("total_profit_yi", -9.940000000000001), ("revenue_p_reach", 0.7225), ("unexplained_yi", -1.1e-14),
+               ("total_assets_yi", 3325.445), ("total_assets_yi", None), ("loss_makers_n", 2))
+    assert [key_figure(name, v)[1] for name, v in figures] == \
+        ["−9.94亿元", "72%", "0.00亿元", "3,325.45亿元", "—", "2"]

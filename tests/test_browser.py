@@ -133,4 +133,4 @@ def test_index_renders(built, tmp_path):
     assert all(img["ok"] for img in seen["images"])
     assert seen["cjk"] and all(count <= drawn for _, count, drawn in seen["cjk"]), seen["cjk"]
     assert "国企财务分析报告索引" in seen["text"] and "演示数据" in seen["text"]
-    assert "total_assets_yi: 120.5" in seen["text"]  # 100.0 + 20.5 recorded by 10_figures
+    assert "资产总额 120.50亿元" in seen["text"]  # 100.0 + 20.5 recorded by 10_figures, in words

@@ -11,7 +11,11 @@ For each period the batch runs each notebook of ``notebooks/`` through papermill
   local path, no script (written only when the notebook succeeded);
 - ``NAME.keyfigures.json`` — what the notebook recorded with
   :func:`soe_analysis.display.record_key_figures`;
-- ``run.json`` — the period's manifest (status, run time, error summary, key figures).
+- ``NAME.tables.json`` — the tables, provenance line and headline the notebook showed
+  (:func:`soe_analysis.display.show_table`, ``show_provenance``, ``show_headline``);
+- ``<period>.xlsx`` — every table of the period's successful reports, one sheet per table
+  (:mod:`soe_analysis.report.workbook`);
+- ``run.json`` — the period's manifest (status, run time, error summary, key figures, headline, workbook).
 
 ``<out>/index.html`` lists every period folder of ``<out>`` × notebooks from the manifests.
 

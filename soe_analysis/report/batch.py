@@ -21,6 +21,7 @@ from .index import MANIFEST, write_index
 from .notebook_params import batch_parameters, discover_notebooks, notebook_parameters
 from .periods import ReportPeriod
 from .sharing import _local_roots, one_line
+from .workbook import period_extras
 
 PANEL_ENV = "SOE_ANALYSIS_PANEL"
 
@@ -192,6 +193,7 @@ def run_batch(periods: list[ReportPeriod], *, notebooks_dir: str | Path | None =
             manifest = manifests[period.label]
             # notebooks in name order, whatever order they finished in
             manifest["notebooks"] = [manifest["notebooks"][p.stem] for p in chosen]
+            manifest.update(period_extras(stages[period.label], manifest, lang))  # workbook, headline
             _write_text(stages[period.label] / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
             results.append(manifest)
         for period in periods:

@@ -6,7 +6,8 @@ import html
 import json
 from pathlib import Path
 
-from ..display import banner_html
+from ..display import provenance_html
+from ..text import labels
 from .files import _write_text
 from .fonts import with_cjk_font
 
@@ -19,13 +20,15 @@ INDEX = "index.html"
 _TEXT = {
     "zh": {"title": "国企财务分析报告索引", "period": "报告期", "notebook": "报告", "status": "状态",
            "time": "用时（秒）", "figures": "关键数据", "links": "文件", "ok": "成功", "failed": "失败",
-           "shared": "分享版", "full": "完整版（含代码）", "ipynb": "已执行笔记本",
+           "shared": "阅读版", "full": "完整版（含代码）", "ipynb": "笔记本文件",
            "at_cell": "出错位置", "built": "生成时间", "none": "（无）",
+           "workbook": "全部表格（Excel 工作簿）", "workbook_failed": "未能生成 Excel 工作簿",
            "empty": "此文件夹中还没有报告。"},
     "en": {"title": "SOE analysis reports", "period": "Period", "notebook": "Report", "status": "Status",
            "time": "Time (s)", "figures": "Key figures", "links": "Files", "ok": "ok", "failed": "failed",
-           "shared": "shared", "full": "full (with code)", "ipynb": "executed notebook",
+           "shared": "to read", "full": "full (with code)", "ipynb": "notebook file",
            "at_cell": "failing cell", "built": "built", "none": "(none)",
+           "workbook": "All tables (Excel workbook)", "workbook_failed": "The Excel workbook could not be written",
            "empty": "No reports in this folder yet."},
 }
 
@@ -33,24 +36,25 @@ _INDEX_CSS = """
 body{font-family:system-ui,"Helvetica Neue",Arial,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",
  sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
 h1{font-size:1.5em} h2{font-size:1.2em;margin-top:28px} .note{color:#555;margin:4px 0 8px}
+p.headline{font-size:15px;line-height:1.7;margin:8px 0 10px;padding:8px 12px;border-left:4px solid #3b6ea5;
+ background:#f6f8fb}
 table{border-collapse:collapse;width:100%} th,td{border:1px solid #ccc;padding:6px 8px;
  vertical-align:top;text-align:left} th{background:#f3f5f8} td.num{text-align:right}
 .ok{color:#1e6b33;font-weight:bold} .failed{color:#b00020;font-weight:bold}
 .err{color:#b00020;font-size:.9em;margin-top:4px;word-break:break-word}
-ul.kf{margin:0;padding-left:1.1em} .muted{color:#888}
+ul.kf{margin:0;padding-left:1.1em} ul.kf b{font-variant-numeric:tabular-nums} .muted{color:#888}
+@media print{@page{size:A4;margin:15mm} body{margin:0;max-width:none} h2{break-before:page}
+ h2:first-of-type{break-before:auto} tr{break-inside:avoid} a{color:inherit;text-decoration:none}}
 """
 
 
-def _fmt_value(value) -> str:
-    """A key figure for the index: floats rounded half-up (2 dp; 3 below 1, e.g. probabilities);
-    NaN was recorded as null → "—"."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        from ..metrics import format_number
-
-        return format_number(value, 3 if abs(value) < 1 else 2, thousands=True)
-    return str(value)
+def _key_figures_html(figures: dict, lang: str) -> str:
+    """Each key figure as "label <b>value unit</b>", in the report language; text escaped."""
+    items = []
+    for name, value in figures.items():
+        label, text = labels.key_figure(str(name), value, lang)
+        items.append(f"<li>{html.escape(label)} <b>{html.escape(text)}</b></li>")
+    return '<ul class="kf">' + "".join(items) + "</ul>"
 
 
 def _period_sort_key(manifest: dict) -> tuple:
@@ -81,14 +85,23 @@ def index_html(manifests: list[dict], lang: str = "zh") -> str:
              f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
              f"<title>{esc(t['title'])}</title>\n<style>{_INDEX_CSS}</style>\n</head>\n<body>\n"
              f"<h1>{esc(t['title'])}</h1>\n"]
-    for label in dict.fromkeys(m.get("dataset", "user") for m in manifests):
-        parts.append(banner_html(label=label) + "\n")
+    kinds = list(dict.fromkeys(m.get("dataset", "user") for m in manifests))
+    if kinds:
+        parts.append(provenance_html(*(("flash", kind) for kind in kinds), lang=lang) + "\n")
     if not manifests:
         parts.append(f"<p>{esc(t['empty'])}</p>\n")
     for m in manifests:
         label = m["label"]
-        parts.append(f'<h2 id="period-{esc(label)}">{esc(t["period"])} {esc(label)}</h2>\n'
-                     f'<p class="note">{esc(m.get("note", ""))} · {esc(t["built"])} {esc(m.get("built_at", ""))}</p>\n'
+        parts.append(f'<h2 id="period-{esc(label)}">{esc(t["period"])} {esc(label)}</h2>\n')
+        if m.get("headline"):
+            parts.append(f'<p class="headline">{esc(m["headline"])}</p>\n')
+        workbook = ""
+        if m.get("workbook"):
+            workbook = f' · <a href="{esc(label + "/" + m["workbook"], quote=True)}">{esc(t["workbook"])}</a>'
+        elif m.get("workbook_error"):
+            workbook = f' · <span class="failed">{esc(t["workbook_failed"])}</span>'
+        parts.append(f'<p class="note">{esc(m.get("note", ""))} · {esc(t["built"])} {esc(m.get("built_at", ""))}'
+                     f"{workbook}</p>\n"
                      f"<table>\n<tr><th>{esc(t['notebook'])}</th><th>{esc(t['status'])}</th>"
                      f"<th>{esc(t['time'])}</th><th>{esc(t['figures'])}</th><th>{esc(t['links'])}</th></tr>\n")
         for nb in m["notebooks"]:
@@ -108,13 +121,12 @@ def index_html(manifests: list[dict], lang: str = "zh") -> str:
                     at = link("html", f"{t['at_cell']} In [{nb['error_cell']}]", f"#{ERROR_ANCHOR}")
                     status_cell += f"<div>{at}</div>"
             figures = nb.get("key_figures") or {}
-            fig_cell = ('<ul class="kf">' + "".join(
-                f"<li>{esc(str(k))}: <b>{esc(_fmt_value(v))}</b></li>" for k, v in figures.items()) + "</ul>"
-                        if figures else f'<span class="muted">{esc(t["none"])}</span>')
+            fig_cell = (_key_figures_html(figures, lang) if figures
+                        else f'<span class="muted">{esc(t["none"])}</span>')
             links = " · ".join(x for x in (link("shared", t["shared"]), link("html", t["full"]),
                                            link("notebook", t["ipynb"])) if x)
             seconds = nb.get("seconds")
-            parts.append(f"<tr><td>{esc(nb['notebook'])}</td><td>{status_cell}</td>"
+            parts.append(f"<tr><td>{esc(labels.report_title(nb['notebook'], lang))}</td><td>{status_cell}</td>"
                          f'<td class="num">{"" if seconds is None else esc(f"{seconds:.1f}")}</td>'
                          f"<td>{fig_cell}</td><td>{links}</td></tr>\n")
         parts.append("</table>\n")

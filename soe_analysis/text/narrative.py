@@ -30,6 +30,7 @@ from ..metrics import is_number as _ok
 from ..metrics import pct_change, round_half_up
 from ..params import check_lang
 from ..periods import parse_month, ytd_label
+from .amounts import yi_amount
 
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
@@ -120,7 +121,7 @@ def _zh(fig: dict, period: pd.Period, *, with_year: bool) -> str:
                 if even:
                     split += f"、{even}家盈亏平衡"
                 split += "，其中" + "，".join(
-                    f"{e['enterprise']}利润总额{fmt(e['total_profit_ytd'])}亿元" for e in makers)
+                    f"{e['enterprise']}利润总额{yi_amount(e['total_profit_ytd'])}" for e in makers)
             profit += f"（{split}）"
         flows.append(profit)
     if flows:
@@ -203,7 +204,7 @@ def _en(fig: dict, period: pd.Period, *, with_year: bool) -> str:
                     f"{gains} of {counted} groups profitable, {even} breaking even")
             else:
                 split = f"{gains} of {counted} groups profitable, {losses} loss-making: " + ", ".join(
-                    f"{e['enterprise']} {_en_money(e['total_profit_ytd'])}" for e in makers)
+                    f"{e['enterprise']} {yi_amount(e['total_profit_ytd'], 'en')}" for e in makers)
                 if even:
                     split += f"; {even} breaking even"
             profit += f" ({split})"
