@@ -170,7 +170,8 @@ def next_growth_draws(seen: YtdSeries, year: int, month: int, n_sims: int, rng) 
     growth, sigma, df = (row.get(k, np.nan) for k in ("growth", "sigma_g", "df_g"))
     info = {"method": nx["method"], "growth": growth, "calibration": "own", "mode": row.get("mode")}
     if not np.isfinite(sigma) and np.isfinite(growth):
-        sigma, df, _ = reference_sigma("next", nx["method"], month)
+        # the nested rule's own national errors: what the backtest scores (not the chosen one's)
+        sigma, df, _ = reference_sigma("next", NESTED, month)
         if row.get("mode") == "additive":
             sigma *= additive_scale(view, year + 1)
         info["calibration"] = REFERENCE_LABEL

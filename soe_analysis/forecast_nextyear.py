@@ -185,13 +185,25 @@ def add_intervals(record: pd.DataFrame, n: int = N_DRAWS, seed: int = 0) -> pd.D
     return out.assign(**cols)
 
 
-def next_year_backtest_record(series: YtdSeries, current: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The scored record: calibrated rows, intervals, and the nested default's rows."""
-    record = next_year_record(series, current)
+def with_nested(record: pd.DataFrame) -> pd.DataFrame:
+    """The record with the nested default's rows, calibrated on the default's *own* past errors.
+
+    The chosen candidate's own past errors are the smallest of all candidates' by construction
+    (that is why it was chosen), so they understate its next error: the winner's curse. The
+    nested rows' scale therefore comes from the errors the nested rule itself made in earlier
+    target years (each with the choice made before that year), the same years-counted rule as
+    every method (:func:`_calibrate` groups by method name). Fewer than :data:`MIN_ERRORS`
+    such years: no interval.
+    """
     if record.empty:
         return record
-    record = add_nested(record, NEXT_METHODS, NEXT_FALLBACK, "next")
-    return add_intervals(record)
+    return _calibrate(add_nested(record, NEXT_METHODS, NEXT_FALLBACK, "next"))
+
+
+def next_year_backtest_record(series: YtdSeries, current: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The scored record: calibrated rows, intervals, and the nested default's rows."""
+    record = with_nested(next_year_record(series, current))
+    return add_intervals(record) if len(record) else record
 
 
 def next_year_forecast(series: YtdSeries, origin: tuple[int, int], *, method: str = NESTED,
@@ -207,11 +219,14 @@ def next_year_forecast(series: YtdSeries, origin: tuple[int, int], *, method: st
     target = origin[0] + 1
     if record.empty:
         return {"row": None, "method": method}
-    here = record[(record["year"] == target) & (record["month"] == origin[1])]
-    chosen = method
     if method == NESTED:
-        last = target - 1 if origin[1] == 12 else known_before(target, "next")
-        chosen, _ = choose(year_scores(record), last, NEXT_METHODS, NEXT_FALLBACK)
+        # the backtest's rule exactly: choice from target years ≤ Y − 2, own-error calibration
+        record = with_nested(record)
+    here = record[(record["year"] == target) & (record["month"] == origin[1])
+                  & (record["method"] == method)]
     if here.empty:
+        chosen = choose(year_scores(record[record["method"] != NESTED]), known_before(target, "next"),
+                        NEXT_METHODS, NEXT_FALLBACK)[0] if method == NESTED else method
         return {"row": None, "method": chosen}
-    return {"row": here[here["method"] == chosen].iloc[0].to_dict(), "method": chosen}
+    row = here.iloc[0].to_dict()
+    return {"row": row, "method": row.get("chosen", method) if method == NESTED else method}

@@ -55,13 +55,18 @@ def reference_sigma(horizon: str, method: str, month: int) -> tuple[float, float
     return (s, d, n) if n >= MIN_ERRORS else (float("nan"), float("nan"), n)
 
 
-def reference_coverage(horizon: str, month: int, method: str = "nested") -> dict:
-    """Backtested coverage of a method's 80% and 95% intervals at origin months ±2 (pooled)."""
+def reference_coverage(horizon: str, month: int, method: str = "nested", window: int = 0) -> dict:
+    """Backtested coverage of a method's 80% and 95% intervals at this origin month (± ``window``).
+
+    Revenue and total profit pooled; ``n_interval`` intervals from ``n_years`` metric-years say
+    how much the figure rests on (one year moves it by 100 / n_years points or more).
+    """
     record = _records()[horizon]
-    r = record[(record["method"] == method) & ((record["month"] - month).abs() <= WINDOW)]
+    r = record[(record["method"] == method) & ((record["month"] - month).abs() <= window)]
     r = r[r["in80"].notna()]
     if r.empty:
-        return {"coverage80_pct": float("nan"), "coverage95_pct": float("nan"), "n_interval": 0}
+        return {"coverage80_pct": float("nan"), "coverage95_pct": float("nan"), "n_interval": 0,
+                "n_years": 0}
     return {"coverage80_pct": float(r["in80"].astype(float).mean() * 100),
             "coverage95_pct": float(r["in95"].astype(float).mean() * 100),
             "n_interval": int(len(r)), "n_years": int(r[["metric", "year"]].drop_duplicates().shape[0])}

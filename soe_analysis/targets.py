@@ -314,6 +314,7 @@ def _finish(base, summary, extra, sim, reached) -> dict:
     cover = reference_coverage(row["horizon"], sim["origin_month"]) if row["horizon"] else {}
     row["coverage80_pct"] = cover.get("coverage80_pct", float("nan"))
     row["coverage95_pct"] = cover.get("coverage95_pct", float("nan"))
+    row["coverage_n"] = cover.get("n_interval", 0)  # backtest intervals behind the coverage
     row["status"] = status_of(summary["p_reach"], reached)
     if reached:
         row["p_reach"] = 1.0
@@ -389,17 +390,17 @@ def status_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     name = "name_zh" if lang == "zh" else "name_en"
     cols = ["target_value", "point", "lo80", "hi80", "lo95", "hi95", "required_monthly", "past_monthly",
             "coverage80_pct", "coverage95_pct"]
-    out = table[[name, "unit", *cols, "pace_unit", "p_reach", "status"]].copy()
+    out = table[[name, "unit", *cols, "coverage_n", "pace_unit", "p_reach", "status"]].copy()
     for c in cols:
         out[c] = out[c].map(lambda v: np.nan if pd.isna(v) else round_half_up(v, 2))
     out["p_reach"] = out["p_reach"].map(lambda v: np.nan if pd.isna(v) else round_half_up(v * 100, 1))
     out["status"] = out["status"].map(STATUS_LABELS[lang])
     heads = {"zh": ["目标", "单位", "目标值", "预测", "80%下限", "80%上限", "95%下限", "95%上限",
-                    "所需进度", "往年进度", "回测80%覆盖率(%)", "回测95%覆盖率(%)", "进度单位",
+                    "所需进度", "往年进度", "回测80%覆盖率(%)", "回测95%覆盖率(%)", "回测区间数", "进度单位",
                     "达成概率(%)", "状态"],
              "en": ["target", "unit", "target value", "forecast", "lo 80%", "hi 80%", "lo 95%", "hi 95%",
                     "required pace", "past pace", "backtested 80% cover %", "backtested 95% cover %",
-                    "pace unit", "P(reach) %", "status"]}[lang]
+                    "backtest intervals", "pace unit", "P(reach) %", "status"]}[lang]
     out.columns = heads
     return out
 

@@ -50,6 +50,7 @@ def run(args) -> int:
         row.update(p_reach=num(r["p_reach"], 3), status=r["status"], origin=r["origin"],
                    months_left=int(r["months_left"]), pace_unit=r["pace_unit"], method=r["method"],
                    horizon=r["horizon"], coverage80_pct=num(r["coverage80_pct"], 1),
+                   coverage95_pct=num(r["coverage95_pct"], 1), coverage_n=int(r["coverage_n"]),
                    calibration=r["calibration"])
         rows.append(row)
     untracked = tg.untrackable(registry)
@@ -63,10 +64,10 @@ def run(args) -> int:
     print(_printable(f"targets {params.target_year} as of {out['as_of']} ({out['dataset']} data, "
           f"{params.n_sims} paths, seed {params.seed}); amounts 亿元 unless stated"))
     cols = ["target", "unit", "target_value", "point", "lo80", "hi80", "lo95", "hi95", "p_reach",
-            "required_monthly", "past_monthly", "pace_unit", "method", "coverage80_pct", "status"]
+            "required_monthly", "past_monthly", "pace_unit", "method", "coverage80_pct", "coverage_n", "status"]
     print(_printable(pd.DataFrame(rows)[cols].to_string(index=False)))
     print(f"horizon {params.horizon}; coverage80_pct: backtested coverage of 80% intervals at this "
-          f"horizon and origin month (national releases)")
+          f"horizon and origin month (national releases), over coverage_n intervals")
     print(_printable("not trackable from the flash reports: "
                      + "; ".join(f"{t['target']} ({t['reason']})" for t in out["not_trackable"])))
     return 0
