@@ -46,8 +46,17 @@ Flows. For each group and year, each line's monthly values are an annual level �
 profile (:data:`SEASONAL`: Spring-Festival dip in Jan/Feb, higher December revenue, investment and
 R&D bunched in Q4 and December especially, staff bonuses in December) × shocks (COVID: Q1 2020
 dip, worst for the transport groups, tolls waived Feb–May 2020; a weak Nov–Dec 2022) × noise.
-Interest expense = interest-bearing debt × a yearly rate (3.5–5%; lower in 2022–2023 after the
-refinancing drive) / 12. Operating cost is depreciation + staff cost + "other operating cost",
+Interest expense agrees with the demonstration refinancing register
+(``scripts/generate_demo_register.py``, rebuilt here from its seed): each group's interest-bearing
+debt contains the debt it refinances (538.83亿元 in all, ~58% of end-2021 debt), which carries the
+register's own rates — the old 7–9% until each swap date, the new 3–4% after — and the rest of the
+debt carries a yearly rate (3.9–4.8%) / 12. So the swaps' saving is part of the panel's interest
+expense and of the fall in its implied rate (at 2022-10: swaps −9.25 of a rate effect of −9.61亿元),
+not 18× it. New borrowing for the 2022 investment drive raises interest-bearing debt relative to
+liabilities by :data:`DEBT_DRIVE_2022` through 2022, so the group's interest still rises a little
+(the volume effect outweighs the swaps), as the source document implies for 交发集团. 铁投集团
+receives a fiscal interest subsidy (贴息, in other income) so its thin rail revenue covers the
+high-rate debt. Operating cost is depreciation + staff cost + "other operating cost",
 and other operating cost is the *plug*: for every group, year and block of months
 (Jan–Oct, Nov–Dec) it is set so that the block's total profit equals a designed value, then spread
 over the months in proportion to revenue. All lines are rounded to whole 万元 month by month
@@ -173,6 +182,8 @@ EQUITY_PATH = {
 }
 HARD_STOCK_ANCHORS = ((2019, 12), (2021, 10), (2022, 10))
 
+# Growth of interest-bearing debt relative to liabilities over 2022 (new borrowing for investment).
+DEBT_DRIVE_2022 = 0.35
 # Yearly interest rate on interest-bearing debt (percent), before each group's offset.
 INTEREST_RATE = {2019: 4.80, 2020: 4.65, 2021: 4.55, 2022: 4.20, 2023: 3.90}
 # Annual investment completed by all groups (亿元, before shocks); 2022 is set by the anchor.
@@ -282,6 +293,9 @@ GROUPS = (
          taxes=0.02, selling=0.01, admin=1.2, staff=3.0, depreciation=5.0,
          rnd_intensity=0.003, rnd_expensed=0.6,
          other_income={2019: 11.5, 2020: 11.0, 2021: 10.5, 2022: 10.0, 2023: 10.0},  # rail subsidies
+         # fiscal interest subsidy (贴息): the refinanced trust and leasing debt at 7–9 % costs more
+         # than the thin rail revenue covers
+         interest_subsidy=2.5,
          investment_income=0.5,
          profit={2019: 0.3, 2020: 0.2, 2021: (0.12, 0.05), 2022: (0.10, 0.00), 2023: 0.4},
          investment_share=0.250),
@@ -380,6 +394,36 @@ def ints_to_total(x: np.ndarray, total: int) -> np.ndarray:
     return r
 
 
+def swapped_debt() -> tuple[np.ndarray, np.ndarray]:
+    """The refinanced debt of the demonstration register, per group and month (groups × months).
+
+    Returns its balance (万元; each swap's amount over the whole span: the old debt before the swap
+    date, the new debt after) and its monthly interest (万元, unrounded): the old rate for the days
+    of a month before the swap date, the new rate from it on, ÷ 12. The register is rebuilt by
+    ``scripts/generate_demo_register.py`` (same seed), so the panel's interest-bearing debt and
+    interest expense contain exactly the debt and rates the register lists.
+    """
+    import calendar
+    import datetime as dt
+
+    scripts = str(Path(__file__).resolve().parent)
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    import generate_demo_register
+
+    balance = np.zeros((len(GROUPS), len(MONTHS)))
+    interest = np.zeros((len(GROUPS), len(MONTHS)))
+    for loan in generate_demo_register.swaps():
+        k = NAMES.index(loan["enterprise"])
+        balance[k] += loan["amount"]
+        for t, (y, m) in enumerate(MONTHS):
+            days = calendar.monthrange(y, m)[1]
+            old_days = min(max((loan["swap"] - dt.date(y, m, 1)).days, 0), days)
+            rate_bp = (loan["old_bp"] * old_days + loan["new_bp"] * (days - old_days)) / days
+            interest[k, t] += loan["amount"] * rate_bp / 10_000 / 12
+    return balance, interest
+
+
 def interp(knots: dict, log: bool) -> np.ndarray:
     t = np.array([T_INDEX[k] for k in knots], dtype=float)
     v = np.array(list(knots.values()), dtype=float)
@@ -433,8 +477,12 @@ def stocks(rngs: list[np.random.Generator]) -> dict[str, np.ndarray]:
     equity = calibrate(raw_equity, EQUITY_PATH, agg_rng)
     liabilities = assets - equity
     ibd, employees = [], []
+    # 2022's investment drive is financed by new borrowing: the interest-bearing share of
+    # liabilities rises through 2022 (at the year's rate), beside the refinanced high-rate debt
+    drive = interp({FIRST: 1.0, (2021, 12): 1.0, (2022, 12): 1.0 + DEBT_DRIVE_2022, LAST: 1.0 + DEBT_DRIVE_2022},
+                   log=False)
     for k, (g, rng) in enumerate(zip(GROUPS, rngs)):
-        share = g["ibd_share"] * np.exp(ar1(rng, n, 0.01))
+        share = g["ibd_share"] * drive * np.exp(ar1(rng, n, 0.01))
         ibd.append(ints(liabilities[k] * share))
         e0, e1 = g["employees"]
         heads = interp({FIRST: e0, LAST: e1}, log=True) * np.exp(ar1(rng, n, 0.003, 0.9))
@@ -509,7 +557,10 @@ def flows(k: int, g: dict, rng: np.random.Generator, st: dict, targets: dict) ->
         rnd_expense = np.floor(g["rnd_expensed"] * rnd_spending).astype(np.int64)
         rate = (INTEREST_RATE[year] + g["rate_offset"]) / 100
         expensed = g.get("interest_expensed", {}).get(year, 1.0)
-        interest = ints(st["interest_bearing_debt"][k, t_idx] * rate / 12 * expensed * noise(0.02))
+        # the refinanced debt at the register's own rates, the rest of the debt at the year's rate
+        swapped, swapped_interest = st["swapped_debt"][k, t_idx], st["swapped_interest"][k, t_idx]
+        other_debt = st["interest_bearing_debt"][k, t_idx] - swapped
+        interest = ints((other_debt * rate / 12 * noise(0.02) + swapped_interest) * expensed)
         interest_income = np.minimum(ints(interest * g["interest_income_ratio"] * noise(0.1)), interest)
         fees = ints(interest * 0.01 + rng.uniform(0, 5, n_months))
         finance = interest - interest_income + fees
@@ -517,7 +568,7 @@ def flows(k: int, g: dict, rng: np.random.Generator, st: dict, targets: dict) ->
         staff = ints(per_year(g, "staff", year) * WAN_PER_YI / 12 * _profile("staff") * noise(0.02))
 
         # --- gains
-        oi_level = per_year(g, "other_income", year) * WAN_PER_YI / 12
+        oi_level = (per_year(g, "other_income", year) + g.get("interest_subsidy", 0.0)) * WAN_PER_YI / 12
         other_income = ints(oi_level * _profile("other_income") * noise(0.1))
         special = np.zeros(n_months, dtype=np.int64)
         if name == "交发集团" and year == 2021:
@@ -601,7 +652,12 @@ def build() -> dict[str, np.ndarray]:
     rngs = [np.random.default_rng([SEED, k]) for k in range(len(GROUPS))]
     st = stocks(rngs)
     targets = anchor_targets()
-    per_group = [flows(k, g, rngs[k], st, targets) for k, g in enumerate(GROUPS)]
+    swapped, swapped_interest = swapped_debt()
+    if (swapped >= st["interest_bearing_debt"]).any():
+        k = int(np.argwhere(swapped >= st["interest_bearing_debt"])[0][0])
+        raise RuntimeError(f"{NAMES[k]}: the register refinances more than its interest-bearing debt")
+    inputs = {**st, "swapped_debt": swapped, "swapped_interest": swapped_interest}
+    per_group = [flows(k, g, rngs[k], inputs, targets) for k, g in enumerate(GROUPS)]
     data = dict(st)
     for line in FLOW_LINES:
         data[line] = np.array([pg[line] for pg in per_group])
