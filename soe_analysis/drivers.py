@@ -185,6 +185,9 @@ def check_params(panel: pd.DataFrame | None = None, *, as_of: str = "2022-10", b
         raise UsageError(f"base must be a month before as_of ({month_str(current)}), got {month_str(prior)}")
     if panel is not None and not (panel["period"] == month_str(prior)).any():
         raise UsageError(f"base {month_str(prior)} has no data in the panel (earliest month: {panel['period'].min()})")
+    if panel is not None:  # a January split from a combined 1–2月 release is not a published figure
+        metrics.check_published_month(panel, current)
+        metrics.check_published_month(panel, prior)
     enterprise = (enterprise or "").strip() or None
     if enterprise is not None and panel is not None:
         known = sorted(panel["enterprise"].dropna().unique())

@@ -84,6 +84,8 @@ def check_params(panel: pd.DataFrame | None = None, *, as_of="2022-10", discount
     Given a panel, the as-of month must have data in it (the interest split reads it).
     """
     period = check_as_of(as_of, panel)
+    if panel is not None:  # the interest split would read a derived (never published) January
+        metrics.check_published_month(panel, period)
     if discount_rate in ("", "None"):
         discount_rate = None
     if discount_rate is not None and not isinstance(discount_rate, bool):

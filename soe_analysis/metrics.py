@@ -213,3 +213,28 @@ def interest_split(interest_base: pd.Series, interest_current: pd.Series, debt_b
     total["rate_current_pct"] = total["interest_current"] / (total["avg_debt_current"] * years_current) * 100
     out.loc[TOTAL_ROW] = total[out.columns]
     return out
+
+
+def derived_january(panel: pd.DataFrame, as_of) -> list[str]:
+    """Enterprises whose ``as_of`` month is a January split from a combined 1–2月 release.
+
+    Such a January is half of the Jan–Feb figures, stocks missing (see
+    :mod:`soe_analysis.io.cleaning`): derived, never published. Empty for any other month.
+    """
+    period = pd.Period(as_of, freq="M") if not isinstance(as_of, pd.Period) else as_of
+    if period.month != 1 or "jan_feb_combined" not in panel:
+        return []
+    rows = panel[(panel["year"] == period.year) & (panel["month"] == 1)]
+    return sorted(rows.loc[rows["jan_feb_combined"].fillna(False).astype(bool), "enterprise"].astype(str).unique())
+
+
+def check_published_month(panel: pd.DataFrame, as_of) -> None:
+    """A :class:`~soe_analysis.errors.DataError` (one line) when ``as_of`` is a derived January."""
+    from .errors import DataError
+
+    period = pd.Period(as_of, freq="M") if not isinstance(as_of, pd.Period) else as_of
+    derived = derived_january(panel, period)
+    if derived:
+        raise DataError(f"{period.year}-01 was not published: the first release of {period.year} is the combined "
+                        f"1–2月 report ({len(derived)} enterprise(s), e.g. {derived[0]}), and its January is only "
+                        f"half of it; report as of {period.year}-02 instead")

@@ -549,3 +549,19 @@ def test_notebook_defaults_and_other_enterprise_on_shipped_panel(shipped, tmp_pa
     assert keys["total_profit_yi"] == pytest.approx(-5.41, abs=0.005)
     keys = _run_notebook(tmp_path, enterprise="交运集团")
     assert keys["enterprise_profit_change_yi"] < 0
+
+
+def test_derived_january_is_refused():
+    # 2023's first release is 1–2月 combined: its January rows are derived, so neither the as-of
+    # nor the base month may be that January
+    from soe_analysis.errors import DataError
+
+    rows = [row("甲", "2022-01", **lines()), row("甲", "2022-02", **lines()),
+            row("甲", "2023-01", **lines()), row("甲", "2023-02", **lines())]
+    p = panel(rows)
+    p["jan_feb_combined"] = (p["year"] == 2023) & (p["month"] <= 2)
+    with pytest.raises(DataError, match="2023-01 was not published"):
+        d.check_params(p, as_of="2023-01")
+    with pytest.raises(DataError, match="2023-01 was not published"):
+        d.check_params(p, as_of="2023-02", base="2023-01")
+    assert d.check_params(p, as_of="2023-02").base == pd.Period("2022-02", "M")

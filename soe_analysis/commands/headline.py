@@ -14,7 +14,7 @@ def add_arguments(parser):
 def run(args) -> int:
     import json
 
-    from ..metrics import headline, rounded
+    from ..metrics import check_published_month, headline, rounded
     from ..text.narrative import figures_table, format_table, headline_paragraph
     from ..io.panel import dataset_label, load_panel
     from ..params import check_lang
@@ -24,6 +24,7 @@ def run(args) -> int:
     as_of = parse_month(args.as_of)  # usage errors before any data is read
     lang = check_lang(args.lang)
     panel = load_panel(args.panel)
+    check_published_month(panel, as_of)  # a January split from a combined 1–2月 release was never published
     raw = headline(panel, as_of)
     paragraph = headline_paragraph(raw, lang)  # worded from unrounded figures, rounded once
     figures = rounded(raw)
