@@ -520,6 +520,60 @@ def anchor_targets() -> dict:
 # ---------------------------------------------------------------------------------------------
 # Flows of one group, year by year (monthly, whole 万元)
 # ---------------------------------------------------------------------------------------------
+def _revenue(g: dict, year: int, noise, targets: dict) -> np.ndarray:
+    """Monthly revenue of one group and year (whole 万元); anchor years hit their Jan–Oct target."""
+    name = g["name"]
+    shock = np.ones(12)
+    if year == 2020:
+        covid = COVID_2020.get(name, COVID_2020["*"])
+        for m, f in covid.items():
+            shock[m - 1] = f
+    w = _profile("revenue") * shock * noise(0.04)
+    if year in ANCHOR_YEARS:
+        target = targets[("revenue", year)][name]
+        rev = w * target / w[:10].sum()
+        if year == 2022:
+            rev[10:] *= NOV_DEC_2022.get(name, NOV_DEC_2022["*"])
+        return np.concatenate([ints_to_total(rev[:10], target), ints(rev[10:])])
+    return ints(per_year(g, "revenue", year) * WAN_PER_YI / 12 * w)
+
+
+def _finance_lines(k: int, g: dict, year: int, st: dict, t_idx, noise, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly interest expense and finance expense of group k in a year (whole 万元).
+
+    The refinanced debt carries the register's own rates (``st["swapped_interest"]``), the rest
+    of the interest-bearing debt the year's rate; ``interest_expensed`` < 1 capitalises a share.
+    """
+    rate = (INTEREST_RATE[year] + g["rate_offset"]) / 100
+    expensed = g.get("interest_expensed", {}).get(year, 1.0)
+    other_debt = st["interest_bearing_debt"][k, t_idx] - st["swapped_debt"][k, t_idx]
+    interest = ints((other_debt * rate / 12 * noise(0.02) + st["swapped_interest"][k, t_idx]) * expensed)
+    interest_income = np.minimum(ints(interest * g["interest_income_ratio"] * noise(0.1)), interest)
+    fees = ints(interest * 0.01 + rng.uniform(0, 5, len(t_idx)))
+    return interest, interest - interest_income + fees
+
+
+def _gains(g: dict, year: int, noise, rng, annual_revenue: float) -> tuple[np.ndarray, ...]:
+    """Monthly other income (with its special items), investment income (with disposal gains) and
+    non-operating income and expense of one group and year (whole 万元)."""
+    n_months = 12
+    oi_level = (per_year(g, "other_income", year) + g.get("interest_subsidy", 0.0)) * WAN_PER_YI / 12
+    other_income = ints(oi_level * _profile("other_income") * noise(0.1))
+    special = np.zeros(n_months, dtype=np.int64)
+    if g["name"] == "交发集团" and year == 2021:
+        special[5] = ONE_OFF_交发_2021_06
+    other_income = other_income + special
+    ii_level = per_year(g, "investment_income", year) * WAN_PER_YI / 12
+    recurring_ii = ints(ii_level * _profile("investment_income") * noise(0.15)
+                        + rng.normal(0, 0.05 * ii_level + 1, n_months))
+    disposal = ints(np.where(rng.uniform(size=n_months) < 0.04,
+                             ii_level * 12 * 0.15 * rng.uniform(0.5, 1.5, n_months), 0.0))
+    scale = max(annual_revenue / 12, 100.0)
+    non_op_income = ints(0.004 * scale * rng.gamma(2.0, 0.5, n_months))
+    non_op_expense = ints(0.002 * scale * rng.gamma(2.0, 0.5, n_months))
+    return other_income, special, recurring_ii + disposal, disposal, non_op_income, non_op_expense
+
+
 def flows(k: int, g: dict, rng: np.random.Generator, st: dict, targets: dict) -> dict[str, np.ndarray]:
     """Monthly flows of group k over all months (arrays of int64, length len(MONTHS))."""
     name = g["name"]
@@ -531,21 +585,7 @@ def flows(k: int, g: dict, rng: np.random.Generator, st: dict, targets: dict) ->
         t_idx = np.minimum(np.arange(t0, t0 + n_months), len(MONTHS) - 1)
         noise = lambda s: np.exp(rng.normal(0.0, s, n_months))  # noqa: E731
 
-        # --- revenue
-        shock = np.ones(n_months)
-        if year == 2020:
-            covid = COVID_2020.get(name, COVID_2020["*"])
-            for m, f in covid.items():
-                shock[m - 1] = f
-        w = _profile("revenue") * shock * noise(0.04)
-        if year in ANCHOR_YEARS:
-            target = targets[("revenue", year)][name]
-            rev = w * target / w[:10].sum()
-            if year == 2022:
-                rev[10:] *= NOV_DEC_2022.get(name, NOV_DEC_2022["*"])
-            revenue = np.concatenate([ints_to_total(rev[:10], target), ints(rev[10:])])
-        else:
-            revenue = ints(per_year(g, "revenue", year) * WAN_PER_YI / 12 * w)
+        revenue = _revenue(g, year, noise, targets)
         annual_revenue = float(revenue.sum())
 
         # --- cost lines other than operating cost
@@ -555,34 +595,12 @@ def flows(k: int, g: dict, rng: np.random.Generator, st: dict, targets: dict) ->
         intensity = g["rnd_intensity"] * (1.1 if year == 2023 else 1.0)
         rnd_spending = ints(intensity * annual_revenue / 12 * _profile("rnd") * noise(0.1))
         rnd_expense = np.floor(g["rnd_expensed"] * rnd_spending).astype(np.int64)
-        rate = (INTEREST_RATE[year] + g["rate_offset"]) / 100
-        expensed = g.get("interest_expensed", {}).get(year, 1.0)
-        # the refinanced debt at the register's own rates, the rest of the debt at the year's rate
-        swapped, swapped_interest = st["swapped_debt"][k, t_idx], st["swapped_interest"][k, t_idx]
-        other_debt = st["interest_bearing_debt"][k, t_idx] - swapped
-        interest = ints((other_debt * rate / 12 * noise(0.02) + swapped_interest) * expensed)
-        interest_income = np.minimum(ints(interest * g["interest_income_ratio"] * noise(0.1)), interest)
-        fees = ints(interest * 0.01 + rng.uniform(0, 5, n_months))
-        finance = interest - interest_income + fees
+        interest, finance = _finance_lines(k, g, year, st, t_idx, noise, rng)
         depreciation = ints(per_year(g, "depreciation", year) * WAN_PER_YI / 12 * noise(0.01))
         staff = ints(per_year(g, "staff", year) * WAN_PER_YI / 12 * _profile("staff") * noise(0.02))
 
-        # --- gains
-        oi_level = (per_year(g, "other_income", year) + g.get("interest_subsidy", 0.0)) * WAN_PER_YI / 12
-        other_income = ints(oi_level * _profile("other_income") * noise(0.1))
-        special = np.zeros(n_months, dtype=np.int64)
-        if name == "交发集团" and year == 2021:
-            special[5] = ONE_OFF_交发_2021_06
-        other_income = other_income + special
-        ii_level = per_year(g, "investment_income", year) * WAN_PER_YI / 12
-        recurring_ii = ints(ii_level * _profile("investment_income") * noise(0.15)
-                            + rng.normal(0, 0.05 * ii_level + 1, n_months))
-        disposal = ints(np.where(rng.uniform(size=n_months) < 0.04,
-                                 ii_level * 12 * 0.15 * rng.uniform(0.5, 1.5, n_months), 0.0))
-        investment_income = recurring_ii + disposal
-        scale = max(annual_revenue / 12, 100.0)
-        non_op_income = ints(0.004 * scale * rng.gamma(2.0, 0.5, n_months))
-        non_op_expense = ints(0.002 * scale * rng.gamma(2.0, 0.5, n_months))
+        other_income, special, investment_income, disposal, non_op_income, non_op_expense = _gains(
+            g, year, noise, rng, annual_revenue)
 
         # --- the plug: other operating cost (materials, fuel, purchases…), in proportion to revenue.
         # Anchor years: Jan–Oct sized so that Jan–Oct profit is its target; Nov–Dec at the same
