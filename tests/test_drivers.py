@@ -565,3 +565,47 @@ def test_derived_january_is_refused():
     with pytest.raises(DataError, match="2023-01 was not published"):
         d.check_params(p, as_of="2023-02", base="2023-01")
     assert d.check_params(p, as_of="2023-02").base == pd.Period("2022-02", "M")
+
+
+# ---------------------------------------------------------------------------------------------
+# The one interest split (soe_analysis.metrics), by hand
+
+
+def test_average_balance_by_hand():
+    from soe_analysis import metrics
+
+    rows = pd.DataFrame({"enterprise": ["甲"] * 4 + ["乙"],
+                         "year": [2021, 2022, 2022, 2022, 2022], "month": [12, 1, 2, 3, 3],
+                         "interest_bearing_debt": [80.0, 100.0, float("nan"), 120.0, float("nan")]})
+    ytd = metrics.average_balance(rows, pd.Period("2022-03", "M"))
+    assert ytd["甲"] == pytest.approx(100.0)  # (80 + 100 + 120) / 3: February not reported, left out
+    assert "乙" not in ytd.index              # no balance at all: absent (NaN), never 0
+    month = metrics.average_balance(rows, pd.Period("2022-03", "M"), basis="m")
+    assert month["甲"] == pytest.approx(120.0)  # (Feb n/a, Mar 120)
+
+
+def test_interest_split_unequal_lengths_by_hand():
+    # base: D̄ 100 at 6% over half a year (I 3); current: D̄ 120 at 5% over 10 months (I 5).
+    # Shapley for D·r·L: effect of x = Δx · [(Σ same-period products of the others)/3 + (cross products)/6]
+    #   debt:   20 · [(0.03 + 0.041667)/3 + (0.05 + 0.025)/6]       =  0.727778
+    #   rate: −0.01 · [(50 + 100)/3 + (83.333 + 60)/6]               = −0.738889
+    #   length: 1/3 · [(6 + 6)/3 + (5 + 7.2)/6]                      =  2.011111   (sum 2.0 = 5 − 3)
+    from soe_analysis import metrics
+
+    idx = pd.Index(["甲"])
+    out = metrics.interest_split(pd.Series([3.0], idx), pd.Series([5.0], idx), pd.Series([100.0], idx),
+                                 pd.Series([120.0], idx), 0.5, 10 / 12)
+    row = out.loc["甲"]
+    assert row["rate_base_pct"] == pytest.approx(6.0) and row["rate_current_pct"] == pytest.approx(5.0)
+    assert row["volume_effect"] == pytest.approx(0.727778, abs=1e-6)
+    assert row["rate_effect"] == pytest.approx(-0.738889, abs=1e-6)
+    assert row["length_effect"] == pytest.approx(2.011111, abs=1e-6)
+    assert out.loc[metrics.TOTAL_ROW, "change"] == pytest.approx(2.0)
+
+
+def test_labels_cover_every_driver_and_basis():
+    from soe_analysis import financing
+    from soe_analysis.text.labels import LABELS, label
+
+    for key in (*d.DRIVERS, *financing.BASES):
+        assert key in LABELS and label(key, "zh") != label(key, "en")
