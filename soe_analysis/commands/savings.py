@@ -61,11 +61,13 @@ def run(args) -> int:
 
     from ..financing import check_params, optional_panel, savings_summary
     from ..io.register import read_register
-    from ..metrics import rounded
+    from ..metrics import check_published_month, rounded
 
     params = check_params(as_of=args.as_of, discount_rate=args.discount_rate)
     register = read_register(args.register)
     panel, panel_note = optional_panel(args.panel)
+    if panel is not None:  # the interest split must not read a derived (never published) January
+        check_published_month(panel, params.as_of)
     summary = savings_summary(register, as_of=params.as_of, discount_rate=params.discount_rate, panel=panel)
     if panel_note:
         summary["interest_split_note"] = f"{panel_note}. {summary['interest_split_note']}"
