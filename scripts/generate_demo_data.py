@@ -46,8 +46,17 @@ Flows. For each group and year, each line's monthly values are an annual level �
 profile (:data:`SEASONAL`: Spring-Festival dip in Jan/Feb, higher December revenue, investment and
 R&D bunched in Q4 and December especially, staff bonuses in December) × shocks (COVID: Q1 2020
 dip, worst for the transport groups, tolls waived Feb–May 2020; a weak Nov–Dec 2022) × noise.
-Interest expense = interest-bearing debt × a yearly rate (3.5–5%; lower in 2022–2023 after the
-refinancing drive) / 12. Operating cost is depreciation + staff cost + "other operating cost",
+Interest expense agrees with the demonstration refinancing register
+(``scripts/generate_demo_register.py``, rebuilt here from its seed): each group's interest-bearing
+debt contains the debt it refinances (538.83亿元 in all, ~58% of end-2021 debt), which carries the
+register's own rates — the old 7–9% until each swap date, the new 3–4% after — and the rest of the
+debt carries a yearly rate (3.9–4.8%) / 12. So the swaps' saving is part of the panel's interest
+expense and of the fall in its implied rate (at 2022-10: swaps −9.25 of a rate effect of −9.61亿元),
+not 18× it. New borrowing for the 2022 investment drive raises interest-bearing debt relative to
+liabilities by :data:`DEBT_DRIVE_2022` through 2022, so the group's interest still rises a little
+(the volume effect outweighs the swaps), as the source document implies for 交发集团. 铁投集团
+receives a fiscal interest subsidy (贴息, in other income) so its thin rail revenue covers the
+high-rate debt. Operating cost is depreciation + staff cost + "other operating cost",
 and other operating cost is the *plug*: for every group, year and block of months
 (Jan–Oct, Nov–Dec) it is set so that the block's total profit equals a designed value, then spread
 over the months in proportion to revenue. All lines are rounded to whole 万元 month by month
@@ -173,6 +182,8 @@ EQUITY_PATH = {
 }
 HARD_STOCK_ANCHORS = ((2019, 12), (2021, 10), (2022, 10))
 
+# Growth of interest-bearing debt relative to liabilities over 2022 (new borrowing for investment).
+DEBT_DRIVE_2022 = 0.35
 # Yearly interest rate on interest-bearing debt (percent), before each group's offset.
 INTEREST_RATE = {2019: 4.80, 2020: 4.65, 2021: 4.55, 2022: 4.20, 2023: 3.90}
 # Annual investment completed by all groups (亿元, before shocks); 2022 is set by the anchor.
@@ -282,6 +293,9 @@ GROUPS = (
          taxes=0.02, selling=0.01, admin=1.2, staff=3.0, depreciation=5.0,
          rnd_intensity=0.003, rnd_expensed=0.6,
          other_income={2019: 11.5, 2020: 11.0, 2021: 10.5, 2022: 10.0, 2023: 10.0},  # rail subsidies
+         # fiscal interest subsidy (贴息): the refinanced trust and leasing debt at 7–9 % costs more
+         # than the thin rail revenue covers
+         interest_subsidy=2.5,
          investment_income=0.5,
          profit={2019: 0.3, 2020: 0.2, 2021: (0.12, 0.05), 2022: (0.10, 0.00), 2023: 0.4},
          investment_share=0.250),
@@ -380,6 +394,36 @@ def ints_to_total(x: np.ndarray, total: int) -> np.ndarray:
     return r
 
 
+def swapped_debt() -> tuple[np.ndarray, np.ndarray]:
+    """The refinanced debt of the demonstration register, per group and month (groups × months).
+
+    Returns its balance (万元; each swap's amount over the whole span: the old debt before the swap
+    date, the new debt after) and its monthly interest (万元, unrounded): the old rate for the days
+    of a month before the swap date, the new rate from it on, ÷ 12. The register is rebuilt by
+    ``scripts/generate_demo_register.py`` (same seed), so the panel's interest-bearing debt and
+    interest expense contain exactly the debt and rates the register lists.
+    """
+    import calendar
+    import datetime as dt
+
+    scripts = str(Path(__file__).resolve().parent)
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    import generate_demo_register
+
+    balance = np.zeros((len(GROUPS), len(MONTHS)))
+    interest = np.zeros((len(GROUPS), len(MONTHS)))
+    for loan in generate_demo_register.swaps():
+        k = NAMES.index(loan["enterprise"])
+        balance[k] += loan["amount"]
+        for t, (y, m) in enumerate(MONTHS):
+            days = calendar.monthrange(y, m)[1]
+            old_days = min(max((loan["swap"] - dt.date(y, m, 1)).days, 0), days)
+            rate_bp = (loan["old_bp"] * old_days + loan["new_bp"] * (days - old_days)) / days
+            interest[k, t] += loan["amount"] * rate_bp / 10_000 / 12
+    return balance, interest
+
+
 def interp(knots: dict, log: bool) -> np.ndarray:
     t = np.array([T_INDEX[k] for k in knots], dtype=float)
     v = np.array(list(knots.values()), dtype=float)
@@ -433,8 +477,12 @@ def stocks(rngs: list[np.random.Generator]) -> dict[str, np.ndarray]:
     equity = calibrate(raw_equity, EQUITY_PATH, agg_rng)
     liabilities = assets - equity
     ibd, employees = [], []
+    # 2022's investment drive is financed by new borrowing: the interest-bearing share of
+    # liabilities rises through 2022 (at the year's rate), beside the refinanced high-rate debt
+    drive = interp({FIRST: 1.0, (2021, 12): 1.0, (2022, 12): 1.0 + DEBT_DRIVE_2022, LAST: 1.0 + DEBT_DRIVE_2022},
+                   log=False)
     for k, (g, rng) in enumerate(zip(GROUPS, rngs)):
-        share = g["ibd_share"] * np.exp(ar1(rng, n, 0.01))
+        share = g["ibd_share"] * drive * np.exp(ar1(rng, n, 0.01))
         ibd.append(ints(liabilities[k] * share))
         e0, e1 = g["employees"]
         heads = interp({FIRST: e0, LAST: e1}, log=True) * np.exp(ar1(rng, n, 0.003, 0.9))
@@ -472,6 +520,60 @@ def anchor_targets() -> dict:
 # ---------------------------------------------------------------------------------------------
 # Flows of one group, year by year (monthly, whole 万元)
 # ---------------------------------------------------------------------------------------------
+def _revenue(g: dict, year: int, noise, targets: dict) -> np.ndarray:
+    """Monthly revenue of one group and year (whole 万元); anchor years hit their Jan–Oct target."""
+    name = g["name"]
+    shock = np.ones(12)
+    if year == 2020:
+        covid = COVID_2020.get(name, COVID_2020["*"])
+        for m, f in covid.items():
+            shock[m - 1] = f
+    w = _profile("revenue") * shock * noise(0.04)
+    if year in ANCHOR_YEARS:
+        target = targets[("revenue", year)][name]
+        rev = w * target / w[:10].sum()
+        if year == 2022:
+            rev[10:] *= NOV_DEC_2022.get(name, NOV_DEC_2022["*"])
+        return np.concatenate([ints_to_total(rev[:10], target), ints(rev[10:])])
+    return ints(per_year(g, "revenue", year) * WAN_PER_YI / 12 * w)
+
+
+def _finance_lines(k: int, g: dict, year: int, st: dict, t_idx, noise, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly interest expense and finance expense of group k in a year (whole 万元).
+
+    The refinanced debt carries the register's own rates (``st["swapped_interest"]``), the rest
+    of the interest-bearing debt the year's rate; ``interest_expensed`` < 1 capitalises a share.
+    """
+    rate = (INTEREST_RATE[year] + g["rate_offset"]) / 100
+    expensed = g.get("interest_expensed", {}).get(year, 1.0)
+    other_debt = st["interest_bearing_debt"][k, t_idx] - st["swapped_debt"][k, t_idx]
+    interest = ints((other_debt * rate / 12 * noise(0.02) + st["swapped_interest"][k, t_idx]) * expensed)
+    interest_income = np.minimum(ints(interest * g["interest_income_ratio"] * noise(0.1)), interest)
+    fees = ints(interest * 0.01 + rng.uniform(0, 5, len(t_idx)))
+    return interest, interest - interest_income + fees
+
+
+def _gains(g: dict, year: int, noise, rng, annual_revenue: float) -> tuple[np.ndarray, ...]:
+    """Monthly other income (with its special items), investment income (with disposal gains) and
+    non-operating income and expense of one group and year (whole 万元)."""
+    n_months = 12
+    oi_level = (per_year(g, "other_income", year) + g.get("interest_subsidy", 0.0)) * WAN_PER_YI / 12
+    other_income = ints(oi_level * _profile("other_income") * noise(0.1))
+    special = np.zeros(n_months, dtype=np.int64)
+    if g["name"] == "交发集团" and year == 2021:
+        special[5] = ONE_OFF_交发_2021_06
+    other_income = other_income + special
+    ii_level = per_year(g, "investment_income", year) * WAN_PER_YI / 12
+    recurring_ii = ints(ii_level * _profile("investment_income") * noise(0.15)
+                        + rng.normal(0, 0.05 * ii_level + 1, n_months))
+    disposal = ints(np.where(rng.uniform(size=n_months) < 0.04,
+                             ii_level * 12 * 0.15 * rng.uniform(0.5, 1.5, n_months), 0.0))
+    scale = max(annual_revenue / 12, 100.0)
+    non_op_income = ints(0.004 * scale * rng.gamma(2.0, 0.5, n_months))
+    non_op_expense = ints(0.002 * scale * rng.gamma(2.0, 0.5, n_months))
+    return other_income, special, recurring_ii + disposal, disposal, non_op_income, non_op_expense
+
+
 def flows(k: int, g: dict, rng: np.random.Generator, st: dict, targets: dict) -> dict[str, np.ndarray]:
     """Monthly flows of group k over all months (arrays of int64, length len(MONTHS))."""
     name = g["name"]
@@ -483,21 +585,7 @@ def flows(k: int, g: dict, rng: np.random.Generator, st: dict, targets: dict) ->
         t_idx = np.minimum(np.arange(t0, t0 + n_months), len(MONTHS) - 1)
         noise = lambda s: np.exp(rng.normal(0.0, s, n_months))  # noqa: E731
 
-        # --- revenue
-        shock = np.ones(n_months)
-        if year == 2020:
-            covid = COVID_2020.get(name, COVID_2020["*"])
-            for m, f in covid.items():
-                shock[m - 1] = f
-        w = _profile("revenue") * shock * noise(0.04)
-        if year in ANCHOR_YEARS:
-            target = targets[("revenue", year)][name]
-            rev = w * target / w[:10].sum()
-            if year == 2022:
-                rev[10:] *= NOV_DEC_2022.get(name, NOV_DEC_2022["*"])
-            revenue = np.concatenate([ints_to_total(rev[:10], target), ints(rev[10:])])
-        else:
-            revenue = ints(per_year(g, "revenue", year) * WAN_PER_YI / 12 * w)
+        revenue = _revenue(g, year, noise, targets)
         annual_revenue = float(revenue.sum())
 
         # --- cost lines other than operating cost
@@ -507,31 +595,12 @@ def flows(k: int, g: dict, rng: np.random.Generator, st: dict, targets: dict) ->
         intensity = g["rnd_intensity"] * (1.1 if year == 2023 else 1.0)
         rnd_spending = ints(intensity * annual_revenue / 12 * _profile("rnd") * noise(0.1))
         rnd_expense = np.floor(g["rnd_expensed"] * rnd_spending).astype(np.int64)
-        rate = (INTEREST_RATE[year] + g["rate_offset"]) / 100
-        expensed = g.get("interest_expensed", {}).get(year, 1.0)
-        interest = ints(st["interest_bearing_debt"][k, t_idx] * rate / 12 * expensed * noise(0.02))
-        interest_income = np.minimum(ints(interest * g["interest_income_ratio"] * noise(0.1)), interest)
-        fees = ints(interest * 0.01 + rng.uniform(0, 5, n_months))
-        finance = interest - interest_income + fees
+        interest, finance = _finance_lines(k, g, year, st, t_idx, noise, rng)
         depreciation = ints(per_year(g, "depreciation", year) * WAN_PER_YI / 12 * noise(0.01))
         staff = ints(per_year(g, "staff", year) * WAN_PER_YI / 12 * _profile("staff") * noise(0.02))
 
-        # --- gains
-        oi_level = per_year(g, "other_income", year) * WAN_PER_YI / 12
-        other_income = ints(oi_level * _profile("other_income") * noise(0.1))
-        special = np.zeros(n_months, dtype=np.int64)
-        if name == "交发集团" and year == 2021:
-            special[5] = ONE_OFF_交发_2021_06
-        other_income = other_income + special
-        ii_level = per_year(g, "investment_income", year) * WAN_PER_YI / 12
-        recurring_ii = ints(ii_level * _profile("investment_income") * noise(0.15)
-                            + rng.normal(0, 0.05 * ii_level + 1, n_months))
-        disposal = ints(np.where(rng.uniform(size=n_months) < 0.04,
-                                 ii_level * 12 * 0.15 * rng.uniform(0.5, 1.5, n_months), 0.0))
-        investment_income = recurring_ii + disposal
-        scale = max(annual_revenue / 12, 100.0)
-        non_op_income = ints(0.004 * scale * rng.gamma(2.0, 0.5, n_months))
-        non_op_expense = ints(0.002 * scale * rng.gamma(2.0, 0.5, n_months))
+        other_income, special, investment_income, disposal, non_op_income, non_op_expense = _gains(
+            g, year, noise, rng, annual_revenue)
 
         # --- the plug: other operating cost (materials, fuel, purchases…), in proportion to revenue.
         # Anchor years: Jan–Oct sized so that Jan–Oct profit is its target; Nov–Dec at the same
@@ -601,7 +670,12 @@ def build() -> dict[str, np.ndarray]:
     rngs = [np.random.default_rng([SEED, k]) for k in range(len(GROUPS))]
     st = stocks(rngs)
     targets = anchor_targets()
-    per_group = [flows(k, g, rngs[k], st, targets) for k, g in enumerate(GROUPS)]
+    swapped, swapped_interest = swapped_debt()
+    if (swapped >= st["interest_bearing_debt"]).any():
+        k = int(np.argwhere(swapped >= st["interest_bearing_debt"])[0][0])
+        raise RuntimeError(f"{NAMES[k]}: the register refinances more than its interest-bearing debt")
+    inputs = {**st, "swapped_debt": swapped, "swapped_interest": swapped_interest}
+    per_group = [flows(k, g, rngs[k], inputs, targets) for k, g in enumerate(GROUPS)]
     data = dict(st)
     for line in FLOW_LINES:
         data[line] = np.array([pg[line] for pg in per_group])

@@ -267,3 +267,108 @@ def rounded(figures: dict, digits: int = 2) -> dict:
             return [fix(v) for v in value]
         return value
     return fix(figures)
+
+
+# --------------------------------------------------------------------------------------------
+# Average balances and the interest split: one rule for the profit drivers and the savings
+
+
+TOTAL_ROW = "Total"
+
+
+def average_balance(rows: pd.DataFrame, through, *, basis: str = "ytd",
+                    column: str = "interest_bearing_debt") -> pd.Series:
+    """Average month-end balance of a stock over a period, per enterprise (unit of ``column``).
+
+    Year to date through month m of year y (``basis="ytd"``): the mean of the balances at the
+    previous December (the opening balance) and at each month-end 1..m of y — m + 1 balances.
+    One month (``basis="m"``): the mean of the previous and the current month-end.
+
+    ``rows`` needs ``enterprise``, ``year``, ``month`` and ``column``. NaN policy: a month not
+    reported (or NaN) is left out of the mean; an enterprise with no balance in the window is
+    NaN (absent from the result), never 0.
+    """
+    period = pd.Period(through, freq="M") if not isinstance(through, pd.Period) else through
+    if column not in rows:
+        return pd.Series(dtype=float, name=column)
+    first = pd.Period(year=period.year - 1, month=12, freq="M") if basis == "ytd" else period - 1
+    key = rows["year"] * 100 + rows["month"]
+    window = rows[(key >= first.year * 100 + first.month) & (key <= period.year * 100 + period.month)]
+    balance = pd.to_numeric(window[column], errors="coerce")
+    return balance.groupby(window["enterprise"]).mean().dropna().rename(column)
+
+
+def interest_split(interest_base: pd.Series, interest_current: pd.Series, debt_base: pd.Series,
+                   debt_current: pd.Series, years_base: float, years_current: float) -> pd.DataFrame:
+    """Change in interest expense split into debt-volume and rate effects (亿元, expense sign).
+
+    Interest I = D̄ × r × L: D̄ the average interest-bearing debt (:func:`average_balance`), r the
+    implied annual rate I / (D̄ × L), L the length of the period in years (m/12 for a YTD through
+    month m, 1/12 for one month). The effects are the **Shapley** average over the orders of
+    substitution (DOMAIN §4), so they do not depend on which factor moves first:
+
+    - ``volume_effect`` = ΔD̄ × (r₀ + r₁)/2 × L, ``rate_effect`` = Δr × (D̄₀ + D̄₁)/2 × L when
+      both periods are equally long (``length_effect`` is then 0);
+    - in general the three-factor Shapley effects of D̄, r and L, summing to I₁ − I₀ exactly.
+
+    Inputs are Series indexed by enterprise (amounts 亿元). NaN policy: an enterprise with
+    interest or average debt missing in either period, or average debt ≤ 0 (no rate), gets NaN
+    effects and stays out of the total. The :data:`TOTAL_ROW` row is the sum of the enterprise
+    rows (its rates are Σ interest / (Σ D̄ × L)), so it always equals the sum of what is shown.
+
+    Returns
+    -------
+    DataFrame
+        Per enterprise and a total row: ``interest_base``, ``interest_current``, ``avg_debt_base``,
+        ``avg_debt_current`` (亿元), ``rate_base_pct``, ``rate_current_pct`` (percent a year),
+        ``change``, ``volume_effect``, ``rate_effect``, ``length_effect`` (亿元).
+    """
+    from .decomposition import shapley
+
+    names = interest_current.index.union(interest_base.index, sort=False)
+    i0, i1 = interest_base.reindex(names).astype(float), interest_current.reindex(names).astype(float)
+    d0, d1 = debt_base.reindex(names).astype(float), debt_current.reindex(names).astype(float)
+    ok = i0.notna() & i1.notna() & (d0 > 0) & (d1 > 0)
+    r0 = (i0 / (d0 * years_base)).where(ok)
+    r1 = (i1 / (d1 * years_current)).where(ok)
+    effects = shapley(lambda debt, rate, length: debt * rate * length,
+                      {"debt": d0.where(ok), "rate": r0, "length": pd.Series(float(years_base), index=names)},
+                      {"debt": d1.where(ok), "rate": r1, "length": pd.Series(float(years_current), index=names)})
+    out = pd.DataFrame({
+        "interest_base": i0, "interest_current": i1, "avg_debt_base": d0, "avg_debt_current": d1,
+        "rate_base_pct": r0 * 100, "rate_current_pct": r1 * 100, "change": i1 - i0,
+        "volume_effect": effects["debt"], "rate_effect": effects["rate"],
+        "length_effect": effects["length"].where(ok),
+    })
+    out.index.name = "enterprise"
+    amounts = [c for c in out.columns if not c.endswith("_pct")]
+    total = out.loc[ok.to_numpy(), amounts].sum() if ok.any() else pd.Series(np.nan, index=amounts)
+    total["rate_base_pct"] = total["interest_base"] / (total["avg_debt_base"] * years_base) * 100
+    total["rate_current_pct"] = total["interest_current"] / (total["avg_debt_current"] * years_current) * 100
+    out.loc[TOTAL_ROW] = total[out.columns]
+    return out
+
+
+def derived_january(panel: pd.DataFrame, as_of) -> list[str]:
+    """Enterprises whose ``as_of`` month is a January split from a combined 1–2月 release.
+
+    Such a January is half of the Jan–Feb figures, stocks missing (see
+    :mod:`soe_analysis.io.cleaning`): derived, never published. Empty for any other month.
+    """
+    period = pd.Period(as_of, freq="M") if not isinstance(as_of, pd.Period) else as_of
+    if period.month != 1 or "jan_feb_combined" not in panel:
+        return []
+    rows = panel[(panel["year"] == period.year) & (panel["month"] == 1)]
+    return sorted(rows.loc[rows["jan_feb_combined"].fillna(False).astype(bool), "enterprise"].astype(str).unique())
+
+
+def check_published_month(panel: pd.DataFrame, as_of) -> None:
+    """A :class:`~soe_analysis.errors.DataError` (one line) when ``as_of`` is a derived January."""
+    from .errors import DataError
+
+    period = pd.Period(as_of, freq="M") if not isinstance(as_of, pd.Period) else as_of
+    derived = derived_january(panel, period)
+    if derived:
+        raise DataError(f"{period.year}-01 was not published: the first release of {period.year} is the combined "
+                        f"1–2月 report ({len(derived)} enterprise(s), e.g. {derived[0]}), and its January is only "
+                        f"half of it; report as of {period.year}-02 instead")

@@ -22,6 +22,7 @@ from soe_analysis import config
 from soe_analysis import drivers as d
 from soe_analysis.cli import main
 from soe_analysis.errors import SoeError, UsageError
+from soe_analysis.text import drivers as words
 from tests.drivers_fixtures import lines, panel, row
 from tests.nbrun import run_notebook
 
@@ -39,10 +40,11 @@ def test_line_items_by_hand():
                row("甲", "2022-10", **lines(revenue=110, total_cost=105, depreciation=14))])
     br = d.bridge(p, "2022-10")
     e = br.effects.loc["甲"]
-    assert e["revenue"] == pytest.approx(10.0)          # 110 − 100
+    assert e["revenue_volume"] == pytest.approx(1.32)   # Δrevenue 10 × base margin 13.2/100
     assert e["depreciation"] == pytest.approx(-4.0)     # −(14 − 10)
     assert e["staff_cost"] == 0 and e["interest_expense"] == 0
-    assert e["other_costs"] == pytest.approx(-11.0)     # −[(105 − 90) − (14 − 10)]
+    # revenue net of other costs: 10 − [(105 − 90) − (14 − 10)] = −1, of which volume 1.32
+    assert e["margin"] == pytest.approx(-2.32)
     assert e["other_gains"] == 0 and e["one_off_items"] == 0
     assert e["unexplained"] == pytest.approx(0.0, abs=1e-12)
     assert e["entry_exit"] == 0
@@ -62,7 +64,8 @@ def test_staff_interest_one_off_and_unexplained_by_hand():
     e = d.bridge(p, "2022-10").effects.loc["乙"]
     assert e["staff_cost"] == pytest.approx(-3.0)        # −(23 − 20)
     assert e["interest_expense"] == pytest.approx(-1.5)  # −(6.5 − 5)
-    assert e["other_costs"] == pytest.approx(-0.5)       # −[(95 − 90) − 3 − 1.5]
+    assert e["revenue_volume"] == 0                      # revenue unchanged
+    assert e["margin"] == pytest.approx(-0.5)            # 0 − [(95 − 90) − 3 − 1.5]
     assert e["one_off_items"] == pytest.approx(-3.0)     # 0 − 3
     assert e["other_gains"] == pytest.approx(0.0, abs=1e-12)  # (3.2 − 0) − (6.2 − 3)
     assert e["unexplained"] == pytest.approx(-2.0)       # 6.2 − 8.2 (current) − 0 (base)
@@ -103,7 +106,7 @@ def test_like_for_like_removes_one_offs():
 
 def test_missing_lines_policy():
     # depreciation not reported in the base: not split out, stays in other costs
-    # revenue not reported in the current period: its change falls into unexplained
+    # revenue not reported in the current period: no volume or margin, the change is unexplained
     base = lines()
     base["depreciation"] = float("nan")
     cur = lines(total_cost=92, depreciation=13)
@@ -112,9 +115,8 @@ def test_missing_lines_policy():
     p = panel([row("甲", "2021-10", **base), row("甲", "2022-10", **cur)])
     br = d.bridge(p, "2022-10")
     e = br.effects.loc["甲"]
-    assert math.isnan(e["depreciation"]) and math.isnan(e["revenue"])
-    assert e["other_costs"] == pytest.approx(-2.0)   # −[(92 − 90) − 0 (staff) − 0 (interest)]
-    assert e["unexplained"] == pytest.approx(0.0, abs=1e-12)  # ΔP = −2 all explained by costs
+    assert math.isnan(e["depreciation"]) and math.isnan(e["revenue_volume"]) and math.isnan(e["margin"])
+    assert e["unexplained"] == pytest.approx(-2.0)   # ΔP = 11.2 − 13.2, nothing else explains it
     assert e.sum() == pytest.approx(-2.0)             # NaN skipped
     joined = " ".join(br.notes["甲"])
     assert "depreciation" in joined and "revenue" in joined
@@ -136,9 +138,10 @@ def test_any_base_and_single_month_basis():
     br = d.bridge(p, "2022-10", "2022-06")
     assert not br.is_year_on_year
     assert br.warnings and "different lengths" in br.warnings[0]
-    assert br.effects.at["甲", "revenue"] == pytest.approx(30.0)
+    assert br.effects.at["甲", "revenue_volume"] == pytest.approx(3.96)  # 30 × 13.2/100
+    assert br.effects.at["甲", "margin"] == pytest.approx(6.04)  # (30 − 20) − 3.96
     m = d.bridge(p, "2022-10", "2022-06", basis="m")  # the fixture puts the same numbers in _m
-    assert m.basis == "m" and m.effects.at["甲", "revenue"] == pytest.approx(30.0)
+    assert m.basis == "m" and m.effects.at["甲", "revenue_volume"] == pytest.approx(3.96)
     assert m.period_label("current", "zh") == "2022年10月"
     with pytest.raises(UsageError):
         d.bridge(p, "2022-06", "2022-10")
@@ -219,7 +222,7 @@ def test_effects_always_sum_to_change(case):
     lfl = br.like_for_like()
     assert lfl.effects.sum(axis=1).to_numpy() == pytest.approx(lfl.profit["change"].to_numpy(), abs=1e-9)
     for lang in ("zh", "en"):
-        assert all(isinstance(t, str) and t for t in d.explanations(br, lang=lang).values())
+        assert all(isinstance(t, str) and t for t in words.explanations(br, lang=lang).values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,13 +372,13 @@ def test_interest_split_by_hand():
     assert it["avg_debt_base"] == pytest.approx(100.0) and it["avg_debt_current"] == pytest.approx(120.0)
     # annual rates: 5 / (100 · 10/12) = 6%, 7 / (120 · 10/12) = 7%
     assert it["rate_base_pct"] == pytest.approx(6.0) and it["rate_current_pct"] == pytest.approx(7.0)
-    # chain debt → rate: 20 · 0.06 · 10/12 = 1.0; 120 · 0.01 · 10/12 = 1.0
-    assert it["debt_volume_chain"] == pytest.approx(1.0) and it["rate_chain"] == pytest.approx(1.0)
     # Shapley: 20 · 0.065 · 10/12 = 1.083333; 0.01 · 110 · 10/12 = 0.916667; equal lengths → 0
-    assert it["debt_volume"] == pytest.approx(20 * 0.065 * 10 / 12)
-    assert it["rate"] == pytest.approx(0.01 * 110 * 10 / 12)
-    assert it["period_length"] == pytest.approx(0.0, abs=1e-12)
+    assert it["volume_effect"] == pytest.approx(1.0833333333)
+    assert it["rate_effect"] == pytest.approx(0.9166666667)
+    assert it["length_effect"] == pytest.approx(0.0, abs=1e-12)
     assert it["change"] == pytest.approx(2.0)
+    total = d.interest_split(br).loc["Total"]
+    assert total["volume_effect"] == pytest.approx(1.0833333333)  # the sum of the one row
     # and in the bridge, the interest effect on profit is −2
     assert br.effects.at["甲", "interest_expense"] == pytest.approx(-2.0)
 
@@ -383,7 +386,7 @@ def test_interest_split_by_hand():
 def test_interest_split_without_debt_is_nan():
     p = panel([row("甲", "2021-10", **lines()), row("甲", "2022-10", **lines(interest_expense=6.0))])
     it = d.interest_split(d.bridge(p, "2022-10")).loc["甲"]
-    assert math.isnan(it["debt_volume"]) and it["change"] == pytest.approx(1.0)
+    assert math.isnan(it["volume_effect"]) and it["change"] == pytest.approx(1.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,38 +394,43 @@ def test_interest_split_without_debt_is_nan():
 
 
 def test_explanation_wording_adapts_to_sign():
-    # 甲: profit 16.2 incl. one-off 3 → −1.8: revenue −20 (100 → 80), one-off −3, costs −5 offset
+    # 甲: profit 16.2 incl. one-off 3 → −1.8: revenue −20 (100 → 80) at the base margin 16.2% is
+    #   −3.24; revenue net of other costs −20 + 5 = −15, so the margin effect is −15 + 3.24 = −11.76
     p = panel([row("甲", "2021-10", **lines(other_income=4.0, one_off_items=3.0)),
                row("甲", "2022-10", **lines(revenue=80, total_cost=85)),
                row("乙", "2021-10", **lines()),
                row("乙", "2022-10", **lines(revenue=104, depreciation=9))])
     br = d.bridge(p, "2022-10")
-    zh = d.explain(br, "甲")
+    zh = words.explain(br, "甲")
     assert zh.startswith("甲2022年1-10月利润总额-1.80亿元，同比减少18.00亿元（上年同期盈利16.20亿元，由盈转亏）")
-    assert "主要因营业收入减少20.00亿元、上年同期一次性收益3.00亿元（本期0.00亿元）" in zh
-    assert "部分被其他成本费用减少5.00亿元抵消" in zh
+    assert ("主要因收入扣除其他成本费用后的毛利减少11.76亿元、收入规模变动（按基期利润率）减利3.24亿元、"
+            "上年同期一次性收益3.00亿元（本期0.00亿元）。") in zh
     # 乙: revenue +4, depreciation 10 → 9 (a lower cost raises profit): 13.2 → 17.2
-    zh2 = d.explain(br, "乙")
-    # effects: revenue +4, depreciation +1 (10 → 9), other costs −1 (total cost unchanged at 90)
-    assert "同比增加4.00亿元" in zh2 and "主要因营业收入增加4.00亿元、折旧减少1.00亿元" in zh2
-    assert "部分被其他成本费用增加1.00亿元抵消" in zh2
+    zh2 = words.explain(br, "乙")
+    # effects: volume 4 × 13.2% = 0.528, depreciation +1 (10 → 9), other costs +1 (total cost
+    # unchanged at 90): margin = (4 − 1) − 0.528 = 2.472
+    assert "同比增加4.00亿元" in zh2
+    assert "主要因收入扣除其他成本费用后的毛利增加2.47亿元、折旧减少1.00亿元、收入规模变动（按基期利润率）增利0.53亿元" in zh2
     assert br.effects.at["乙", "depreciation"] == pytest.approx(1.0)
-    en = d.explain(br, "甲", lang="en")
-    assert "down 18.00 year on year" in en and "swinging to a loss" in en and "lower revenue (-20.00)" in en
-    total = d.explain(br, None)
+    en = words.explain(br, "甲", lang="en")
+    assert "down 18.00 year on year" in en and "swinging to a loss" in en
+    assert "a lower margin on revenue net of other costs (-11.76)" in en
+    total = words.explain(br, None)
     assert total.startswith("市属国企合计2022年1-10月利润总额15.40亿元，同比减少14.00亿元")  # 29.4 → 15.4
     with pytest.raises(UsageError):
-        d.explain(br, "无此企业")
+        words.explain(br, "无此企业")
     with pytest.raises(UsageError):
-        d.explain(br, "甲", lang="fr")
+        words.explain(br, "甲", lang="fr")
 
 
 def test_explanation_loss_narrowing_and_cost_rising():
-    # 丙: loss −6.8 → −4.8 though depreciation rose by 1 (revenue +3)
+    # 丙: loss −6.8 → −4.8 though depreciation rose by 1 (revenue +3); base margin −6.8/50, so the
+    #   volume effect is 3 × −0.136 = −0.408 (more revenue at a loss-making margin)
     p = panel([row("丙", "2021-10", **lines(revenue=50, total_cost=60)),
                row("丙", "2022-10", **lines(revenue=53, total_cost=61, depreciation=11))])
-    zh = d.explain(d.bridge(p, "2022-10"), "丙")
-    assert "亏损收窄" in zh and "同比增加2.00亿元" in zh and "部分被折旧增加1.00亿元抵消" in zh
+    zh = words.explain(d.bridge(p, "2022-10"), "丙")
+    assert "亏损收窄" in zh and "同比增加2.00亿元" in zh
+    assert "部分被折旧增加1.00亿元、收入规模变动（按基期利润率）减利0.41亿元抵消" in zh
 
 
 # ---------------------------------------------------------------------------------------------
@@ -527,10 +535,10 @@ def test_shipped_jiaofa_and_jiaoyun_drivers(shipped_bridge):
     assert jf["depreciation"] < 0 and jf["interest_expense"] < 0  # 北口大桥: 折旧、财务费用增加
     jy = br.effects.loc["交运集团"]
     assert jy["depreciation"] < 0 and jy["staff_cost"] < 0  # 公交折旧、社保
-    text = d.explain(br, "交发集团")
+    text = words.explain(br, "交发集团")
     assert text.startswith("交发集团2022年1-10月利润总额-6.46亿元") and "一次性收益" in text
     assert "折旧增加" in text and "利息费用增加" in text
-    text = d.explain(br, "交运集团")
+    text = words.explain(br, "交运集团")
     assert "折旧增加" in text and "职工薪酬增加" in text
 
 
@@ -541,3 +549,63 @@ def test_notebook_defaults_and_other_enterprise_on_shipped_panel(shipped, tmp_pa
     assert keys["total_profit_yi"] == pytest.approx(-5.41, abs=0.005)
     keys = _run_notebook(tmp_path, enterprise="交运集团")
     assert keys["enterprise_profit_change_yi"] < 0
+
+
+def test_derived_january_is_refused():
+    # 2023's first release is 1–2月 combined: its January rows are derived, so neither the as-of
+    # nor the base month may be that January
+    from soe_analysis.errors import DataError
+
+    rows = [row("甲", "2022-01", **lines()), row("甲", "2022-02", **lines()),
+            row("甲", "2023-01", **lines()), row("甲", "2023-02", **lines())]
+    p = panel(rows)
+    p["jan_feb_combined"] = (p["year"] == 2023) & (p["month"] <= 2)
+    with pytest.raises(DataError, match="2023-01 was not published"):
+        d.check_params(p, as_of="2023-01")
+    with pytest.raises(DataError, match="2023-01 was not published"):
+        d.check_params(p, as_of="2023-02", base="2023-01")
+    assert d.check_params(p, as_of="2023-02").base == pd.Period("2022-02", "M")
+
+
+# ---------------------------------------------------------------------------------------------
+# The one interest split (soe_analysis.metrics), by hand
+
+
+def test_average_balance_by_hand():
+    from soe_analysis import metrics
+
+    rows = pd.DataFrame({"enterprise": ["甲"] * 4 + ["乙"],
+                         "year": [2021, 2022, 2022, 2022, 2022], "month": [12, 1, 2, 3, 3],
+                         "interest_bearing_debt": [80.0, 100.0, float("nan"), 120.0, float("nan")]})
+    ytd = metrics.average_balance(rows, pd.Period("2022-03", "M"))
+    assert ytd["甲"] == pytest.approx(100.0)  # (80 + 100 + 120) / 3: February not reported, left out
+    assert "乙" not in ytd.index              # no balance at all: absent (NaN), never 0
+    month = metrics.average_balance(rows, pd.Period("2022-03", "M"), basis="m")
+    assert month["甲"] == pytest.approx(120.0)  # (Feb n/a, Mar 120)
+
+
+def test_interest_split_unequal_lengths_by_hand():
+    # base: D̄ 100 at 6% over half a year (I 3); current: D̄ 120 at 5% over 10 months (I 5).
+    # Shapley for D·r·L: effect of x = Δx · [(Σ same-period products of the others)/3 + (cross products)/6]
+    #   debt:   20 · [(0.03 + 0.041667)/3 + (0.05 + 0.025)/6]       =  0.727778
+    #   rate: −0.01 · [(50 + 100)/3 + (83.333 + 60)/6]               = −0.738889
+    #   length: 1/3 · [(6 + 6)/3 + (5 + 7.2)/6]                      =  2.011111   (sum 2.0 = 5 − 3)
+    from soe_analysis import metrics
+
+    idx = pd.Index(["甲"])
+    out = metrics.interest_split(pd.Series([3.0], idx), pd.Series([5.0], idx), pd.Series([100.0], idx),
+                                 pd.Series([120.0], idx), 0.5, 10 / 12)
+    row = out.loc["甲"]
+    assert row["rate_base_pct"] == pytest.approx(6.0) and row["rate_current_pct"] == pytest.approx(5.0)
+    assert row["volume_effect"] == pytest.approx(0.727778, abs=1e-6)
+    assert row["rate_effect"] == pytest.approx(-0.738889, abs=1e-6)
+    assert row["length_effect"] == pytest.approx(2.011111, abs=1e-6)
+    assert out.loc[metrics.TOTAL_ROW, "change"] == pytest.approx(2.0)
+
+
+def test_labels_cover_every_driver_and_basis():
+    from soe_analysis import financing
+    from soe_analysis.text.labels import LABELS, label
+
+    for key in (*d.DRIVERS, *financing.BASES):
+        assert key in LABELS and label(key, "zh") != label(key, "en")

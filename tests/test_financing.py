@@ -66,6 +66,18 @@ def test_bullet_loan_by_hand(tmp_path):
     assert r["in_year_yi"] == pytest.approx(0.048 * 306 / 365)
 
 
+def test_in_year_is_realised_plus_projection(tmp_path):
+    # swap 1 March 2022 seen at 2022-10: realised Mar 1 .. Oct 31 = 245 days, projected Nov–Dec = 61
+    loans, _ = savings(tmp_path, [loan()], as_of="2022-10")
+    r = loans.iloc[0]
+    assert r["realised_in_year_yi"] == pytest.approx(0.048 * 245 / 365)
+    assert r["projected_rest_of_year_yi"] == pytest.approx(0.048 * 61 / 365)
+    assert r["realised_in_year_yi"] + r["projected_rest_of_year_yi"] == pytest.approx(r["in_year_yi"])
+    # seen from 2023-03 the swap year is over: nothing left to project
+    later, _ = savings(tmp_path, [loan()], as_of="2023-03")
+    assert later.iloc[0]["projected_rest_of_year_yi"] == pytest.approx(0.0, abs=1e-15)
+
+
 def test_equal_principal_loan_by_hand(tmp_path):
     # 1.2亿, 12% → 6%, equal principal over 12 months: balances P×(1 − (t−1)/12), Σ = 6.5 P
     loans, _ = savings(tmp_path, [loan(old="12", new="6", t_old=12, t_new=12, repay="等额本金")])
@@ -315,20 +327,24 @@ def synthetic_panel() -> pd.DataFrame:
 
 
 def test_interest_split_volume_and_rate(tmp_path):
-    # 交发集团 Jan–Mar: I0 = 100×6%×3/12 = 1.5, I1 = 120×5%×3/12 = 1.5
-    # volume = (120 − 100) × 6% × 3/12 = 0.3; rate = 120 × (5% − 6%) × 3/12 = −0.3
+    # 交发集团 Jan–Mar, I0 = I1 = 1.5. Average debt over the opening balance and months 1..3:
+    # 2022: (Dec-2021 100 + 3 × 120) / 4 = 115; 2021: no Dec-2020 row, so (3 × 100) / 3 = 100.
+    # Implied rates: r0 = 1.5 / (100 × 3/12) = 6%, r1 = 1.5 / (115 × 3/12) = 6% × 100/115 = 5.2174%.
+    # Shapley: volume = 15 × (r0 + r1)/2 × 3/12 = 0.2103261; rate = (r1 − r0) × 107.5 × 3/12 = −0.2103261
     # swap 1 Jan 2022, 120000万 = 12亿 8% → 4%: run-rate 0.48亿, Jan 1–Mar 31 = 90/365 of it → 0.118356
     loans, _ = savings(tmp_path, [loan(amount="120000", date="2022-01-01")], as_of="2022-03")
     split = fin.interest_split(synthetic_panel(), loans, "2022-03")
     a = split.loc["交发集团"]
-    assert a["volume_effect"] == pytest.approx(0.3) and a["rate_effect"] == pytest.approx(-0.3)
-    assert a["volume_effect"] + a["rate_effect"] == pytest.approx(a["change"])
+    assert a["avg_debt_current"] == pytest.approx(115.0) and a["avg_debt_base"] == pytest.approx(100.0)
+    assert a["volume_effect"] == pytest.approx(0.2103261, abs=1e-7)
+    assert a["rate_effect"] == pytest.approx(-0.2103261, abs=1e-7)
     assert a["swaps_effect"] == pytest.approx(-0.48 * 90 / 365)
-    assert a["share_of_rate_effect_explained"] == pytest.approx(0.48 * 90 / 365 / 0.3)  # 0.3945
+    assert a["share_of_rate_effect_explained"] == pytest.approx(0.48 * 90 / 365 / 0.2103261, rel=1e-6)  # 0.5627
     b = split.loc["城发集团"]
     assert math.isnan(b["rate_effect"]) and "prior-year" in b["reason"]
-    # the total is like for like: 交发集团 only
-    assert split.loc["total", "interest_ytd"] == pytest.approx(1.5)
+    # the total is like for like (交发集团 only) and the sum of the rows
+    assert split.loc["Total", "interest_current"] == pytest.approx(1.5)
+    assert split.loc["Total", "rate_effect"] == pytest.approx(-0.2103261, abs=1e-7)
 
 
 def test_interest_split_without_panel_is_nan_with_reason(tmp_path):
@@ -336,6 +352,7 @@ def test_interest_split_without_panel_is_nan_with_reason(tmp_path):
     split = fin.interest_split(None, loans, "2022-03")
     assert split["rate_effect"].isna().all() and split["reason"].str.contains("no panel").all()
     assert split.loc["交发集团", "swaps_effect"] == pytest.approx(-0.48 * 90 / 365)
+    assert split.loc["Total", "swaps_effect"] == pytest.approx(-0.48 * 90 / 365)
 
 
 # ----------------------------------------------------------------------------- on the demonstration panel
@@ -362,13 +379,23 @@ def test_interest_split_on_the_demo_panel(demo_panel):
     reg = read_register(config.REGISTER_FILE, as_of="2022-10")
     loans = fin.loan_savings(reg, as_of="2022-10")
     split = fin.interest_split(demo_panel, loans, "2022-10")
-    # the split is exact: volume + rate = change, for every group and the total
-    assert np.allclose(split["volume_effect"] + split["rate_effect"], split["change"])
     now = demo_panel[demo_panel["period"] == "2022-10"]
-    assert split.loc["total", "interest_ytd"] == pytest.approx(now["interest_expense_ytd"].sum())
+    assert split.loc["Total", "interest_current"] == pytest.approx(now["interest_expense_ytd"].sum())
+    # the total row is the sum of the rows
+    rows = split.drop(index="Total")
+    assert split.loc["Total", "rate_effect"] == pytest.approx(rows["rate_effect"].sum())
     # every swap is in 2022, so the Jan–Oct 2021 window saved nothing: the swaps' effect is the
     # negative of the saving realised Jan–Oct 2022
-    assert split.loc["total", "swaps_effect"] == pytest.approx(-loans["realised_to_date_yi"].sum())
+    assert split.loc["Total", "swaps_effect"] == pytest.approx(-loans["realised_to_date_yi"].sum())
+    # register and panel agree: the swaps' saving is part of the fall in the implied rate, not 18× it
+    assert split.loc["Total", "rate_effect"] < 0
+    assert 0.5 <= split.loc["Total", "share_of_rate_effect_explained"] <= 1.2
+    # the drivers verb prints the same split (one function)
+    from soe_analysis import drivers
+
+    same = drivers.interest_split(drivers.bridge(demo_panel, "2022-10")).loc["Total"]
+    assert same["volume_effect"] == pytest.approx(split.loc["Total", "volume_effect"])
+    assert same["rate_effect"] == pytest.approx(split.loc["Total", "rate_effect"])
 
 
 # ----------------------------------------------------------------------------- the shipped register
@@ -427,9 +454,10 @@ def test_cli_json_keys_and_published_basis():
 def test_cli_errors_are_one_line(tmp_path, capsys):
     from soe_analysis.cli import main
 
-    assert main(["savings", "--as-of", "2022-06"]) == 1
+    assert main(["savings", "--as-of", "2021-12"]) == 1  # before the first swap
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "is after the as-of month 2022-06" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "no swap in the register" in err and "Traceback" not in err
+    assert main(["savings", "--as-of", "2022-13"]) == 2
     assert main(["savings", "--discount-rate", "x"]) == 2
     assert main(["savings", "--register", str(tmp_path / "none.csv")]) == 1
     assert main(["savings", "--panel", str(tmp_path / "none.parquet")]) == 1  # asked for, so required
@@ -438,12 +466,49 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
 
 def test_parameters_are_validated():
     with pytest.raises(UsageError):
-        fin.check_parameters(lang="fr")
+        fin.check_params(lang="fr")
     with pytest.raises(UsageError):
-        fin.check_parameters(target_new_rate="high")
+        fin.check_params(target_new_rate="high")
     with pytest.raises(UsageError):
-        fin.check_parameters(as_of="2022Q9")
-    assert fin.check_parameters(discount_rate="3.5").discount_rate == 3.5
+        fin.check_params(as_of="2022Q9")
+    params = fin.check_params(discount_rate="3.5")
+    assert params.discount_rate == 3.5
+    with pytest.raises(AttributeError):  # frozen
+        params.lang = "en"
+    panel = synthetic_panel()
+    with pytest.raises(UsageError, match="no data in the panel"):
+        fin.check_params(panel, as_of="2022-06")
+
+
+def test_savings_before_the_last_swap(capsys):
+    # as of June 2022 only the swaps dated up to 30 June count, and no basis is compared with the
+    # published totals (they cover swaps to October)
+    from soe_analysis.cli import main
+
+    reg = read_register(config.REGISTER_FILE)
+    june = reg[reg["swap_date"] <= pd.Timestamp("2022-06-30")]
+    assert 0 < len(june) < len(reg)
+    assert main(["savings", "--as-of", "2022-06", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["loans"] == len(june) and out["swaps_after_as_of"] == len(reg) - len(june)
+    assert out["refinanced_total"] == round_half_up(june["amount_wan"].sum() / 10_000, 2)
+    assert out["published_basis"] is None and out["published_comparison"].startswith("not yet")
+    # in-year = realised to date + projection, also here
+    split = out["in_year_split"]
+    assert round_half_up(split["realised_to_date"] + split["projected_rest_of_year"], 2) == pytest.approx(
+        out["in_year_saving"], abs=0.011)
+
+
+def test_in_year_split_at_2022_10(capsys):
+    from soe_analysis.cli import main
+
+    assert main(["savings", "--as-of", "2022-10", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    loans = fin.loan_savings(read_register(config.REGISTER_FILE), as_of="2022-10")
+    # realised Jan–Oct, from the loans' own day counts; the projection is November–December
+    assert out["in_year_split"]["realised_to_date"] == round_half_up(loans["realised_to_date_yi"].sum(), 2)
+    assert out["in_year_saving"] == round_half_up(loans["in_year_yi"].sum(), 2)
+    assert {"enterprise", "volume_effect", "rate_effect", "swaps_effect"} <= set(out["interest_split"][-1])
 
 
 # ----------------------------------------------------------------------------- notebook
@@ -461,3 +526,23 @@ def test_notebook_runs(tmp_path, params):
     reg = read_register(config.REGISTER_FILE, as_of="2022-10")
     expected = fin.loan_savings(reg, discount_rate=params.get("discount_rate"))["npv_yi"].sum()
     assert key["npv_saving_yi"] == round_half_up(expected, 2)
+    # the interest split is the one the drivers verb prints
+    from soe_analysis import drivers
+    from soe_analysis.io.panel import load_panel
+
+    same = drivers.interest_split(drivers.bridge(load_panel(), "2022-10")).loc["Total"]
+    assert key["interest_rate_effect_yi"] == pytest.approx(same["rate_effect"])
+    assert key["interest_volume_effect_yi"] == pytest.approx(same["volume_effect"])
+
+
+@pytest.mark.notebook
+def test_notebook_runs_before_the_last_swap(tmp_path):
+    from tests.nbrun import run_notebook
+
+    key = run_notebook("03_financing_savings.ipynb", tmp_path, {"as_of": "2022-06"},
+                       env={"PYTHONPATH": str(config.PROJECT_ROOT)})
+    reg = read_register(config.REGISTER_FILE)
+    june = reg[reg["swap_date"] <= pd.Timestamp("2022-06-30")]
+    assert key["refinanced_total_yi"] == round_half_up(june["amount_wan"].sum() / 10_000, 2)
+    assert key["swaps_after_as_of"] == len(reg) - len(june) and key["published_basis"] is None
+    assert key["realised_in_year_yi"] + key["projected_rest_of_year_yi"] == pytest.approx(key["in_year_saving_yi"], abs=0.011)

@@ -154,3 +154,26 @@ def test_loss_in_both_years_says_loss_narrowed():
     ])
     # −1.5 vs −2.0: the loss narrowed by 0.50 亿元
     assert "利润总额-1.50亿元、同比减亏0.50亿元" in narrative.narrative(panel, "2022-06")
+
+
+def test_january_of_a_combined_release_is_refused(tmp_path, capsys):
+    # a year whose first release is 1–2月 combined: the panel's January is half of it, derived,
+    # never published; the headline refuses that month in one line and shows February as usual
+    import pandas as pd
+
+    from soe_analysis.cli import main
+    from soe_analysis.errors import DataError
+
+    rows = make_panel([_row("甲集团", "2022-01", 100.0, 60.0, 1.5, 0.2), _row("甲集团", "2022-02", 100.0, 60.0, 3.0, 0.4),
+                       _row("甲集团", "2023-01", 110.0, 66.0, 1.6, 0.1), _row("甲集团", "2023-02", 110.0, 66.0, 3.2, 0.2)])
+    rows["jan_feb_combined"] = (rows["year"] == 2023) & (rows["month"] <= 2)
+    assert metrics.derived_january(rows, pd.Period("2023-01", "M")) == ["甲集团"]
+    assert metrics.derived_january(rows, pd.Period("2022-01", "M")) == []  # a published January
+    with pytest.raises(DataError, match="2023-01 was not published"):
+        metrics.check_published_month(rows, pd.Period("2023-01", "M"))
+    path = tmp_path / "panel.parquet"
+    rows.to_parquet(path)
+    assert main(["headline", "--as-of", "2023-01", "--panel", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "combined 1–2月" in err and "Traceback" not in err
+    assert main(["headline", "--as-of", "2023-02", "--panel", str(path), "--json"]) == 0

@@ -47,27 +47,41 @@ def format_table(frame, first_header: str) -> str:
     return "\n".join(lines)
 
 
+def _interest_lines(split, zh: bool) -> list[str]:
+    """The interest split the ``savings`` verb prints too (one rule: metrics.interest_split)."""
+    from ..metrics import TOTAL_ROW, format_number
+
+    total = split.loc[TOTAL_ROW]
+    if total.isna().all():
+        return ["利息费用规模/利率分解：无法计算（缺少利息费用或带息负债）" if zh
+                else "Interest expense split: not computable (interest or interest-bearing debt missing)"]
+    return [("利息费用变动" if zh else "Interest expense change ") + f"{format_number(total['change'])}"
+            + ("亿元：规模影响" if zh else " 亿元: volume ") + format_number(total["volume_effect"])
+            + ("，利率影响" if zh else ", rate ") + format_number(total["rate_effect"])
+            + ("（平均带息负债含年初余额，Shapley分解）" if zh
+               else " (average debt incl. the opening balance; Shapley split)")]
+
+
 def run(args) -> int:
     import json
 
     from .. import drivers
-    from ..io.panel import load_panel
+    from ..io.panel import dataset_banner, load_panel
+    from ..text import drivers as words
 
     panel = load_panel(args.panel)
     params = drivers.check_params(panel, as_of=args.as_of, base=args.base, lang=args.lang, basis=args.basis)
     br = drivers.bridge(panel, params.as_of, params.base, basis=params.basis)
     if args.json:
-        print(json.dumps(drivers.to_records(br, lang=params.lang), ensure_ascii=False, indent=1))
+        print(json.dumps(words.to_records(br, lang=params.lang), ensure_ascii=False, indent=1))
         return 0
 
     zh = params.lang == "zh"
-    table = br.table(lang=params.lang)
+    table = words.labelled_table(br, params.lang)
     keep = [c for c in table.columns if not (table[c].fillna(0) == 0).all()] or list(table.columns)
     table = table[keep]
     print(("利润总额变动分解（亿元）：" if zh else "Profit bridge (亿元): ")
           + f"{br.period_label('base', params.lang)} → {br.period_label('current', params.lang)}")
-    from ..io.panel import dataset_banner
-
     print(dataset_banner(panel))
     print()
     print(format_table(table, "企业" if zh else "Enterprise"))
@@ -77,10 +91,11 @@ def run(args) -> int:
           + f"{lfl.total_change:.2f}")
     dropped = [c for c in br.effects.columns if (br.effects[c].fillna(0) == 0).all()]
     if dropped:
-        labels = ", ".join(drivers.driver_label(d, params.lang) for d in dropped)
+        labels = ", ".join(words.driver_label(d, params.lang) for d in dropped)
         print(("全为零的因素未列出：" if zh else "Drivers that are zero throughout, not shown: ") + labels)
+    print("\n".join(_interest_lines(drivers.interest_split(br), zh)))
     print()
-    for name, text in drivers.explanations(br, lang=params.lang).items():
+    for text in words.explanations(br, lang=params.lang).values():
         print(f"- {text}")
     for name, reason in br.excluded.items():
         print((f"注：{name} 未纳入（{reason}）" if zh else f"Note: {name} left out ({reason})"))

@@ -16,13 +16,14 @@ def run(args) -> int:
 
     from .. import overview
     from ..io.panel import dataset_label, load_panel
-    from ..metrics import format_number, headline, rounded
+    from ..metrics import check_published_month, format_number, headline, rounded
     from ..text.narrative import figures_table, format_table, headline_paragraph
 
     overview.check_params(None, as_of=args.as_of, lang=args.lang)  # usage errors before any data is read
     panel = load_panel(args.panel)
     params = overview.check_params(panel, as_of=args.as_of, lang=args.lang)
     lang = params.lang
+    check_published_month(panel, params.as_of)  # a January split from a combined 1–2月 release was never published
     raw = headline(panel, params.as_of)
     paragraph = headline_paragraph(raw, lang)  # worded from unrounded figures, rounded once
     figures = rounded(raw)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..drivers import DRIVER_LABELS, TOTAL_NAME, Bridge
+from ..drivers import Bridge
 from ..metrics import format_number
 from ..params import check_lang
+from ..text.labels import label as _label
+from ..text.labels import labels as _labels
 
 UP, DOWN, LEVEL = "#3a923a", "#c03d3e", "#4c72b0"
 
@@ -92,10 +94,10 @@ def plot_bridge(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", 
         start, who = br.profit.at[enterprise, "base"], enterprise
         start = 0.0 if pd.isna(start) else start
     else:
-        steps, start, who = br.totals(), br.total_profit_base, TOTAL_NAME[lang]
+        steps, start, who = br.totals(), br.total_profit_base, _label("total", lang)
     if drop_zero:
         steps = steps[(steps != 0) | steps.isna()]
-    steps = steps.rename(index=DRIVER_LABELS[lang])
+    steps = steps.rename(index=_labels(steps.index, lang))
     base, now = br.period_label("base", lang), br.period_label("current", lang)
     lfl = br.scope == "like_for_like"
     if lang == "zh":
@@ -115,7 +117,7 @@ def plot_heatmap(br: Bridge, *, lang: str = "zh", ax=None):
 
     lang = check_lang(lang)
     data = br.effects.loc[:, (br.effects.fillna(0) != 0).any(axis=0)]
-    data = data.rename(columns=DRIVER_LABELS[lang])
+    data = data.rename(columns=_labels(data.columns, lang))
     ax = _axes(ax, figsize=(10, 0.45 * len(data) + 1.8))
     # colour scale saturates at the 90th percentile of |effect| so that one enterprise's large
     # revenue and cost swings do not wash out the rest; the printed values are exact
@@ -148,7 +150,7 @@ def plot_ranking(br: Bridge, *, lang: str = "zh", top: int = 15, by: str = "cell
     elif by == "cell":
         rank = br.ranking().head(top)
         series = pd.Series(rank["effect"].to_numpy(),
-                           index=[f"{e} · {DRIVER_LABELS[lang][d]}" for e, d in zip(rank["enterprise"], rank["driver"])])
+                           index=[f"{e} · {_label(d, lang)}" for e, d in zip(rank["enterprise"], rank["driver"])])
         series = series.iloc[::-1]
         title = (f"影响最大的{len(series)}项因素（亿元）" if lang == "zh"
                  else f"The {len(series)} largest contributions (亿元)")

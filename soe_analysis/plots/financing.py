@@ -8,72 +8,28 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..financing import BASIS_LABELS
 from ..io.register import instrument_label
-
-COLUMN_LABELS = {
-    "amount_yi": ("置换金额(亿元)", "Refinanced (亿元)"),
-    "upfront_cost_yi": ("违约金及费用(亿元)", "Penalties & fees (亿元)"),
-    "annual_run_rate_yi": ("年化节约(亿元)", "Run-rate saving (亿元/yr)"),
-    "in_year_yi": ("当年实现(亿元)", "In-year saving (亿元)"),
-    "realised_to_date_yi": ("截至报告期实现(亿元)", "Realised to date (亿元)"),
-    "lifetime_yi": ("剩余期限内合计(亿元)", "Lifetime saving (亿元)"),
-    "npv_yi": ("净现值(亿元)", "NPV (亿元)"),
-    "npv_pct_par": ("净现值占面值(%)", "NPV (% of par)"),
-    "old_rate_pct": ("原利率(%)", "Old rate (%)"),
-    "new_rate_pct": ("新利率(%)", "New rate (%)"),
-    "spread_pp": ("利差(百分点)", "Spread (pts)"),
-    "loans": ("笔数", "Loans"),
-    "saving_yi": ("节约(亿元)", "Saving (亿元)"),
-    "pct_of_par": ("占置换金额(%)", "% of amount refinanced"),
-    "matches_published": ("与公开数一致", "Reproduces published"),
-    "implied_spread_pp": ("公开数隐含利差(百分点)", "Spread the published figure implies (pts)"),
-    "label": ("口径", "Basis"),
-    "rate_pct": ("利率(%)", "Rate (%)"),
-    "annual_saving_yi": ("年化节约(亿元)", "Run-rate saving (亿元/yr)"),
-    "npv_per_yi": ("每亿元净现值(亿元)", "NPV per 亿元 (亿元)"),
-    "breakeven_month": ("回本月数", "Break-even month"),
-    "rank": ("排序", "Rank"),
-    "enterprise": ("企业", "Enterprise"),
-    "instrument": ("融资品种", "Instrument"),
-    "repayment": ("还款方式", "Repayment"),
-    "remaining_term_m": ("剩余期限(月)", "Remaining term (months)"),
-    "scenario": ("情景", "Scenario"),
-    "shift_bp": ("LPR变动(bp)", "LPR shift (bp)"),
-    "interest_ytd": ("利息费用本年累计(亿元)", "Interest expense YTD (亿元)"),
-    "interest_ytd_prev": ("上年同期(亿元)", "Same period last year (亿元)"),
-    "change": ("变动(亿元)", "Change (亿元)"),
-    "volume_effect": ("规模影响(亿元)", "Volume effect (亿元)"),
-    "rate_effect": ("利率影响(亿元)", "Rate effect (亿元)"),
-    "swaps_effect": ("置换贡献(亿元)", "Swaps' effect (亿元)"),
-    "share_of_rate_effect_explained": ("置换解释利率影响比例", "Share of rate effect from swaps"),
-    "implied_rate_pct": ("隐含利率(%)", "Implied rate (%)"),
-    "implied_rate_prev_pct": ("上年隐含利率(%)", "Implied rate last year (%)"),
-    "reason": ("说明", "Note"),
-    "old_instrument": ("原融资品种", "Original instrument"),
-}
-SCENARIO_LABELS = {"flat": ("LPR不变", "LPR flat"), "lpr_minus_25bp": ("LPR下调25bp", "LPR −25bp"),
-                   "lpr_plus_50bp": ("LPR上调50bp", "LPR +50bp")}
-
-
-def _pick(pair, lang):
-    return pair[1] if lang == "en" else pair[0]
+from ..text.labels import label, labels
 
 
 def labelled(frame: pd.DataFrame, lang: str = "zh", columns=None) -> pd.DataFrame:
-    """A copy for display: chosen columns, headers in ``lang``, instrument codes as words."""
-    out = frame[list(columns)] if columns is not None else frame.copy()
+    """A copy for display: chosen columns, headers in ``lang``, codes (basis, instrument,
+    scenario) as words, all from the one label table :mod:`soe_analysis.text.labels`."""
+    out = frame.copy()
+    if "basis" in out.columns and (columns is None or "label" in columns):
+        out["label"] = [label(b, lang) for b in out["basis"]]
+    out = out[list(columns)] if columns is not None else out
     out = out.copy()
     if "old_instrument" in out.columns:
         out["old_instrument"] = [instrument_label(c, lang) for c in out["old_instrument"]]
     if out.index.name == "old_instrument":
         out.index = [instrument_label(c, lang) for c in out.index]
     if "scenario" in out.columns:
-        out["scenario"] = [_pick(SCENARIO_LABELS.get(s, (s, s)), lang) for s in out["scenario"]]
-    out = out.rename(columns={c: _pick(v, lang) for c, v in COLUMN_LABELS.items()})
-    if out.index.name in COLUMN_LABELS:
-        out.index.name = _pick(COLUMN_LABELS[out.index.name], lang)
-    return out
+        out["scenario"] = [label(s, lang) for s in out["scenario"]]
+    out = out.rename(columns=labels(out.columns, lang))
+    if out.index.name is not None:
+        out.index.name = label(out.index.name, lang)
+    return out.rename(index={"Total": label("Total", lang), "total": label("total", lang)})
 
 
 def _legend_below(ax, offset: float = -0.12):
@@ -85,9 +41,9 @@ def plot_basis(table: pd.DataFrame, ax=None, lang: str = "zh"):
     import matplotlib.pyplot as plt
 
     ax = ax or plt.subplots()[1]
-    labels = [_pick(BASIS_LABELS[b], lang).split("（")[0].split(" (")[0] for b in table["basis"]]
+    names = [label(b, lang).split("（")[0].split(" (")[0].split(":")[0] for b in table["basis"]]
     colors = ["#c0392b" if m else "#7f8c8d" for m in table["matches_published"]]
-    ax.barh(labels, table["saving_yi"], color=colors)
+    ax.barh(names, table["saving_yi"], color=colors)
     published = (table.attrs.get("published") or {}).get("saving_yi")
     if published is not None:
         ax.axvline(published, color="#c0392b", ls="--", lw=1)
@@ -152,7 +108,7 @@ def plot_scenarios(table: pd.DataFrame, ax=None, lang: str = "zh",
 
     ax = ax or plt.subplots()[1]
     data = table.set_index("scenario")[list(columns)]
-    data.index = [_pick(SCENARIO_LABELS.get(s, (s, s)), lang) for s in data.index]
+    data.index = [label(s, lang) for s in data.index]
     labelled(data, lang).plot.bar(ax=ax, width=0.75)
     ax.set_ylabel("亿元")
     ax.tick_params(axis="x", rotation=0)

@@ -7,9 +7,7 @@ reads as nothing at all; the flash reports themselves are in 万元, so such an 
 
 from __future__ import annotations
 
-from ..metrics import format_number, round_half_up
-
-WAN_PER_YI = 10_000  # 1亿元 = 10,000万元
+from ..metrics import WAN_PER_YI, format_number, round_half_up
 
 _BREAK_EVEN = {"zh": "基本持平", "en": "roughly break-even"}
 
