@@ -14,7 +14,8 @@ from .. import config
 from .cleaning import build_panel, load_aliases, table_records
 from ..errors import DataError, SoeError
 from .reading import find_raw_files, read_raw_file
-from .validation import (IssueLog, check_duplicates, check_months, check_panel_flows, check_rows,
+from .core import safe_text, spreadsheet_safe
+from .validation import (IssueLog, check_duplicates, check_months, check_panel_flows, check_reported, check_rows,
                          check_totals, check_unit_slips)
 
 DATASET_FILE = "dataset.json"
@@ -85,6 +86,7 @@ def check_and_build(records: pd.DataFrame, issues: IssueLog, history: pd.DataFra
     check_months(records, issues)
     panel = build_panel(records.drop(columns=["is_total"]), records["dataset"])
     check_panel_flows(panel, issues)
+    check_reported(panel, issues)
     return panel
 
 
@@ -120,7 +122,7 @@ def ingest(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
     if aliases_file is None:
         # the alias file sits in data/raw; with a custom --raw folder, look beside or above it
         candidates = [raw_dir / "enterprise_aliases.csv", raw_dir.parent / "enterprise_aliases.csv"]
-        aliases_file = next((c for c in candidates if c.exists()), config.ALIASES_FILE)
+        aliases_file = next((c for c in candidates if c.exists()), None)
     issues = IssueLog()
     records = read_records(files, raw_dir, load_aliases(aliases_file), issues)
     panel = check_and_build(records, issues)
@@ -145,5 +147,6 @@ def _atomic_write(target: Path, write) -> None:
 def write_outputs(result: IngestResult, out_dir: Path) -> None:
     """Write the panel and quality table: each file appears complete or not at all."""
     _atomic_write(out_dir / "panel.parquet", lambda p: result.panel.to_parquet(p, index=False))
-    _atomic_write(out_dir / "data_quality.csv",
-                  lambda p: result.quality.to_csv(p, index=False, encoding="utf-8-sig"))
+    # text from raw files may start with = + - @: never let a spreadsheet run it as a formula
+    quality = result.quality.astype(object).map(spreadsheet_safe) if len(result.quality) else result.quality
+    _atomic_write(out_dir / "data_quality.csv", lambda p: quality.to_csv(p, index=False, encoding="utf-8-sig"))
