@@ -32,7 +32,8 @@ csv.field_size_limit(max(csv.field_size_limit(), 64 * MAX_CELL_CHARS))  # longer
 
 TITLE_UNIT_RE = re.compile(r"(?:金额)?单位[:：]?\s*(?:人民币)?\s*(万元|亿元|元)")
 PERIOD_IN_TEXT_RE = re.compile(r"(\d{4})\s*年\s*(?:(\d{1,2})\s*[-~至到—–]\s*)?(\d{1,2})\s*月")
-NOTE_RE = re.compile(r"^(注|备注|说明|填报|制表|审核|负责人|联系人|note)", re.IGNORECASE)
+NOTE_RE = re.compile(r"^(注|备注|说明|填报|制表|审核|复核|负责人|联系人|单位负责人|财务负责人|主管会计|会计主管|note)",
+                     re.IGNORECASE)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _INJECTION_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -21,7 +21,7 @@ import re
 import pandas as pd
 
 from ..periods import normalise_text
-from .core import PERIOD_IN_TEXT_RE, Grid, is_note_row, title_info
+from .core import NOTE_RE, PERIOD_IN_TEXT_RE, Grid, is_note_row, title_info
 from .reading import HEADER_ALIASES, QUIET_COLUMNS, RawTable, body_frame, header_key, match_header, unique_labels
 
 
@@ -32,7 +32,7 @@ def _keys(*texts: str) -> frozenset[str]:
 # Sub-column roles of a summary table.
 SUB_ROLES = {
     "current": _keys("本年累计", "本年累计数", "本年累计金额", "本年", "本年实际", "本期", "本期数", "本期金额", "累计",
-                     "金额", "期末数", "期末余额", "期末", "本月末", "本月末数", "本期末"),
+                     "期末数", "期末余额", "期末", "本月末", "本月末数", "本期末"),
     "prior": _keys("上年同期", "上年同期数", "上年同期累计", "上年同期累计数", "上年同期末", "去年同期", "上年同期金额"),
     "opening": _keys("年初数", "年初余额", "年初", "上年末", "上年年末", "上年末数", "期初数", "期初余额"),
     "pct": _keys("同比增减(%)", "同比增减%", "同比增长(%)", "同比增长%", "同比(%)", "同比%", "增减(%)", "增减%",
@@ -41,7 +41,9 @@ SUB_ROLES = {
     "change": _keys("增减额", "同比增减额", "增减", "增加额", "变动额"),
     "month": _keys("本月", "本月数", "当月", "当月数", "本月金额"),
 }
-_ROLE_OF = {key: role for role, keys in SUB_ROLES.items() for key in keys}
+# Third-row words that only repeat what the row above says (金额 under 本期, (%) under 同比).
+WEAK_ROLES = {header_key("金额"): "current", header_key("数额"): "current", "(%)": "pct", "%": "pct"}
+_ROLE_OF = {key: role for role, keys in SUB_ROLES.items() for key in keys} | WEAK_ROLES
 _UNIT_IN_SUB_RE = re.compile(r"[(（\[]\s*(?:人民币)?(万元|亿元|元)\s*[)）\]]")
 
 
@@ -91,7 +93,8 @@ def summary_table(grid: Grid, header_index: int) -> RawTable | None:
     seen: set[str] = set()
     for j, label in enumerate(labels):
         canonical, header_unit = match_header(indicators[j])
-        sub = next((s[j] for s in reversed(subs) if s[j].strip()), "")
+        written = [s[j] for s in subs if s[j].strip()]
+        sub = next((w for w in written if header_key(w) not in WEAK_ROLES), written[0] if written else "")
         if canonical in ("enterprise", "period") and not (j < len(top) and top[j].strip()):
             canonical = None  # a blank top cell carried over from the enterprise column
         if canonical is None:
@@ -186,6 +189,17 @@ def _enterprise_candidates(above: list[str], sheet: str | None, file_name: str) 
     return names
 
 
+def _value_columns(header: list[str]) -> dict[str, tuple[int, str, str | None]]:
+    """role → (column index, header text, unit in the header) of a form's value columns."""
+    value_cols: dict[str, tuple[int, str, str | None]] = {}
+    for j, cell in enumerate(header):
+        role = _FORM_ROLE_OF.get(header_key(_UNIT_IN_SUB_RE.sub("", normalise_text(cell))))
+        if role and role not in value_cols:
+            found = _UNIT_IN_SUB_RE.search(normalise_text(cell))
+            value_cols[role] = (j, cell.strip(), found.group(1) if found else None)
+    return value_cols
+
+
 def form_table(grid: Grid) -> RawTable | None:
     """An enterprise form as a one-row table, or None when the grid is not a form."""
     rows = grid.rows
@@ -197,12 +211,7 @@ def form_table(grid: Grid) -> RawTable | None:
     unit, title_period = title_info(above, grid.file_name)
     item_col = next(j for j, c in enumerate(header)
                     if header_key(_UNIT_IN_SUB_RE.sub("", normalise_text(c))) in FORM_ITEM_HEADERS)
-    value_cols: dict[str, tuple[int, str, str | None]] = {}  # role → (index, header, unit)
-    for j, cell in enumerate(header):
-        role = _FORM_ROLE_OF.get(header_key(_UNIT_IN_SUB_RE.sub("", normalise_text(cell))))
-        if role and role not in value_cols:
-            found = _UNIT_IN_SUB_RE.search(normalise_text(cell))
-            value_cols[role] = (j, cell.strip(), found.group(1) if found else None)
+    value_cols = _value_columns(header)
     table = RawTable(file=grid.shown, cells=pd.DataFrame(), rows=[], columns={}, column_units={}, unit=unit,
                      title_period=title_period, sheet=grid.sheet, layout="form",
                      enterprise_candidates=_enterprise_candidates(above, grid.sheet, grid.file_name))
@@ -212,7 +221,11 @@ def form_table(grid: Grid) -> RawTable | None:
     from ..schema import LINE_BY_NAME
 
     for row_no, row in rows[header_index + 1:]:
-        if is_note_row(row) or item_col >= len(row) or not row[item_col].strip():
+        if is_note_row(row) or item_col >= len(row) or not row[item_col].strip() \
+                or NOTE_RE.match(normalise_text(row[item_col])):
+            continue
+        if _form_header([(row_no, row)]) == 0:  # a second block (资产负债 with 期末余额 · 年初余额)
+            value_cols = _value_columns(row)
             continue
         line, is_sub = item_line(row[item_col])
         if line is None:
