@@ -133,7 +133,7 @@ def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFr
         issues.error(file, None, None, "no enterprise column")
         return pd.DataFrame()
     if n == 0 or not _has_figures(table):
-        issues.warning(file, table.rows[0] if table.rows else None, None,
+        issues.warning(file, table.header_row, None,
                        "no figures below the header (an empty template?); nothing read")
         return pd.DataFrame()
     out = pd.DataFrame(index=range(n))

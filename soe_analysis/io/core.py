@@ -26,7 +26,7 @@ _TOTAL_KEYS = frozenset(normalise_text(t).lower() for t in TOTAL_ROW_NAMES)
 
 # Limits against hostile files: a flash report or register is at most a few thousand rows.
 MAX_ROWS = 200_000
-MAX_COLUMNS = 2_000
+MAX_COLUMNS = 16_384  # Excel's own limit (XFD)
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 csv.field_size_limit(max(csv.field_size_limit(), 64 * MAX_CELL_CHARS))  # longer cells get our error, not csv's
 

@@ -89,7 +89,8 @@ def summary_table(grid: Grid, header_index: int) -> RawTable | None:
     labels = unique_labels([" / ".join(x for x in (indicators[j], *(s[j] for s in subs)) if x.strip())
                             for j in range(width)])
     table = RawTable(file=grid.shown, cells=pd.DataFrame(), rows=[], columns={}, column_units={}, unit=unit,
-                     title_period=title_period, sheet=grid.sheet, layout="summary")
+                     title_period=title_period, sheet=grid.sheet, layout="summary",
+                     header_row=rows[header_index + depth][0])
     seen: set[str] = set()
     for j, label in enumerate(labels):
         canonical, header_unit = match_header(indicators[j])
@@ -213,7 +214,7 @@ def form_table(grid: Grid) -> RawTable | None:
                     if header_key(_UNIT_IN_SUB_RE.sub("", normalise_text(c))) in FORM_ITEM_HEADERS)
     value_cols = _value_columns(header)
     table = RawTable(file=grid.shown, cells=pd.DataFrame(), rows=[], columns={}, column_units={}, unit=unit,
-                     title_period=title_period, sheet=grid.sheet, layout="form",
+                     title_period=title_period, sheet=grid.sheet, layout="form", header_row=header_no,
                      enterprise_candidates=_enterprise_candidates(above, grid.sheet, grid.file_name))
     values: dict[str, str] = {}
     seen: dict[str, int] = {}

@@ -30,6 +30,7 @@ from .core import (MAX_CELL_CHARS, MISSING_TOKENS, Grid, csv_text, grid_from_tex
 
 RAW_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 30
+FAST_MAX_COLUMNS = 300
 NOT_REPORTS = frozenset({"enterprise_aliases.csv"})  # files that live beside reports but are not reports
 QUIET_COLUMNS = frozenset({"序号", "行次", "编号", "no", "no.", "栏次"})  # bookkeeping columns, ignored without a word
 _UNIT_RE = re.compile(r"(万元|亿元|元)")
@@ -112,6 +113,7 @@ class RawTable:
     cell_rows: dict[str, int] = field(default_factory=dict)  # forms: the file row of each label's cell
     notes: list[tuple[int | None, str | None, str]] = field(default_factory=list)  # (row, column, warning)
     layout: str = "wide"
+    header_row: int | None = None  # file row of the (last) header row
 
 
 def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> RawTable | None:
@@ -131,6 +133,8 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
         return None
     meta = table_from_grid(Grid(shown, head[:index + 1], file_name=file_name))
     labels = list(meta.cells.columns)
+    if len(labels) > FAST_MAX_COLUMNS:  # pandas' per-column cost would dominate: read it the careful way
+        return None
     numeric = [label for label, canon in meta.columns.items() if canon not in ("enterprise", "period")]
     dtypes = {i: ("float64" if label in numeric else object) for i, label in enumerate(labels)}
     try:
@@ -156,7 +160,7 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
     return RawTable(file=shown, cells=body[text_labels].fillna("").astype(str), rows=rows[keep].tolist(),
                     columns=meta.columns, column_units=meta.column_units, unit=meta.unit,
                     title_period=meta.title_period, ignored_columns=meta.ignored_columns,
-                    duplicate_columns=meta.duplicate_columns, numbers=body[numeric])
+                    duplicate_columns=meta.duplicate_columns, numbers=body[numeric], header_row=head[index][0])
 
 
 def find_header(grid: list[tuple[int, list[str]]]) -> int | None:
@@ -175,7 +179,7 @@ def unique_labels(cells: list[str]) -> list[str]:
     labels = []
     taken = set()
     for position, cell in enumerate(cells):
-        base = cell.strip() or f"(column {position + 1})"
+        base = safe_text(cell.strip()) or f"(column {position + 1})"
         label = base
         while label in taken:
             counts[base] = counts.get(base, 1) + 1
@@ -215,7 +219,8 @@ def table_from_grid(grid: Grid) -> RawTable | None:
     unit, title_period = title_info(above, grid.file_name)
     labels = unique_labels(header)
     table = RawTable(file=grid.shown, cells=pd.DataFrame(), rows=[], columns={}, column_units={},
-                     unit=unit, title_period=title_period, sheet=grid.sheet)
+                     unit=unit, title_period=title_period, sheet=grid.sheet,
+                     header_row=grid.rows[header_index][0])
     seen: set[str] = set()
     for label, cell in zip(labels, header):
         canonical, header_unit = match_header(cell)
