@@ -167,7 +167,7 @@ def _uncached_formula(path: Path, sheet_index: int, values: dict[tuple[int, int]
     return None
 
 
-def xlsx_grids(path: Path, shown: str) -> list[Grid]:
+def xlsx_grids(path: Path, shown: str, text=cell_text) -> list[Grid]:
     """One grid per visible worksheet; hidden sheets are skipped with a note."""
     from openpyxl import load_workbook
 
@@ -194,7 +194,7 @@ def xlsx_grids(path: Path, shown: str) -> list[Grid]:
                 if row_no > MAX_ROWS:
                     raise DataError(f"a cell in row {row_no:,} is beyond the {MAX_ROWS:,}-row limit "
                                     "(used range too large)", file=where, row=row_no)
-                cells = [cell_text(v) for v in row]
+                cells = [text(v) for v in row]
                 _check_row(row_no, cells, where)
                 rows.append((row_no, cells))
             grids.append(Grid(where, rows, sheet=sheet.title, file_name=path.name))
@@ -214,7 +214,7 @@ def xlsx_grids(path: Path, shown: str) -> list[Grid]:
     return grids
 
 
-def read_grids(path: Path, shown: str) -> list[Grid]:
+def read_grids(path: Path, shown: str, text=cell_text) -> list[Grid]:
     """The grids of a CSV or XLSX file (errors: missing, empty, unreadable, unsupported type)."""
     if not path.exists():
         raise DataError("file not found", file=shown)
@@ -223,7 +223,7 @@ def read_grids(path: Path, shown: str) -> list[Grid]:
         text, delimiter = csv_text(path, shown)
         return [Grid(shown, grid_from_text(text, delimiter, shown), file_name=path.name)]
     if suffix in (".xlsx", ".xlsm"):
-        return xlsx_grids(path, shown)
+        return xlsx_grids(path, shown, text)
     if suffix == ".xls":
         raise DataError("old .xls workbooks are not supported; save it as .xlsx", file=shown)
     raise DataError(f"unsupported file type {suffix or '(none)'}; expected .csv or .xlsx", file=shown)
