@@ -37,7 +37,7 @@ def generate(folder: Path, enterprises: int, months: int) -> int:
     (folder.parent / "enterprise_aliases.csv").write_text(
         "alias,enterprise\n" + "".join(f"{n},{n}\n" for n in names), encoding="utf-8")
     size = rng.uniform(1e4, 1e6, enterprises).round()
-    monthly = np.maximum(rng.normal(1.0, 0.2, (months, enterprises, 20)), 0) * (size[:, None] / 200)
+    monthly = np.maximum(rng.normal(1.0, 0.2, (months, enterprises, 21)), 0) * (size[:, None] / 200)
     rows = 0
     for t in range(months):
         year, month = 2013 + t // 12, t % 12 + 1

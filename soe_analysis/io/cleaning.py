@@ -23,7 +23,7 @@ from .. import config
 from ..errors import DataError
 from ..periods import normalise_text, parse_report_period
 from ..errors import UsageError
-from .core import MISSING_TOKENS, is_total_name, safe_text
+from .core import MISSING_TOKENS, is_total_name, name_key, safe_text
 from .reading import RawTable
 from ..schema import FLOWS, LINE_BY_NAME, LINES, STOCKS, monthly, panel_columns, reported_column, ytd
 
@@ -120,6 +120,23 @@ def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFr
     and the offending rows are dropped from the result. Reported prior-year and monthly figures
     come out as ``<line>_prior_reported`` and ``<line>_m_reported`` columns.
     """
+    columns = table_columns(table, aliases, issues)
+    return pd.DataFrame(columns) if columns is not None else pd.DataFrame()
+
+
+def records_frame(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The records of many tables as one frame, built once (a frame per small file costs more
+    than reading it); a column some tables lack is missing (NaN) there."""
+    if not parts:
+        return pd.DataFrame()
+    names = list(dict.fromkeys(name for part in parts for name in part))
+    lengths = [len(part["source_row"]) for part in parts]
+    return pd.DataFrame({name: np.concatenate([part[name] if name in part else np.full(k, np.nan)
+                                                for part, k in zip(parts, lengths)]) for name in names})
+
+
+def table_columns(table: RawTable, aliases: dict[str, str], issues) -> dict[str, np.ndarray] | None:
+    """:func:`table_records` as arrays (rows with errors already dropped); None when nothing was read."""
     by_canonical = {canon: label for label, canon in table.columns.items()}
     file = table.file
     n = len(table.cells)
@@ -131,29 +148,30 @@ def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFr
         issues.error(file, None, label, f"second column for {LINE_BY_NAME[canon].zh if canon in LINE_BY_NAME else canon}")
     if "enterprise" not in by_canonical:
         issues.error(file, None, None, "no enterprise column")
-        return pd.DataFrame()
+        return None
     if n == 0 or not _has_figures(table):
         issues.warning(file, table.header_row, None,
                        "no figures below the header (an empty template?); nothing read")
-        return pd.DataFrame()
-    out = pd.DataFrame(index=range(n))
-    out["source_file"] = file
-    out["source_row"] = np.asarray(table.rows, dtype=int)
+        return None
+    # columns gathered as arrays and framed once: per-column inserts dominate on many small files
+    out: dict[str, np.ndarray] = {"source_file": np.full(n, file, dtype=object),
+                                  "source_row": np.asarray(table.rows, dtype=np.int64)}
     keep = np.ones(n, dtype=bool)
     if table.enterprise_candidates:
         _form_enterprise(table, aliases, issues, keep)
     _enterprises(table, by_canonical["enterprise"], aliases, issues, out, keep)
     if not _periods(table, by_canonical.get("period"), issues, out, keep):
-        return pd.DataFrame()
-    lines = _amounts(table, by_canonical, issues, keep)
-    out = pd.concat([out, lines], axis=1)
-    return out[keep].reset_index(drop=True)
+        return None
+    out.update(_amounts(table, by_canonical, issues, keep))
+    if not keep.any():
+        return None
+    return out if keep.all() else {name: column[keep] for name, column in out.items()}
 
 
 def _has_figures(table: RawTable) -> bool:
     labels = [lbl for lbl, canon in table.columns.items() if canon not in ("enterprise", "period")]
     if table.numbers is not None:
-        return bool(table.numbers.notna().to_numpy().any()) if labels else False
+        return bool((~np.isnan(table.numbers.to_numpy(dtype=float))).any()) if labels else False
     block = table.cells[labels].to_numpy(dtype=object) if labels else np.empty((0, 0))
     return any(str(v).strip() and str(v).strip().lower() not in MISSING_TOKENS for v in block.ravel())
 
@@ -166,7 +184,7 @@ def _where(table: RawTable, i: int, label: str) -> tuple[int, str]:
 def _form_enterprise(table: RawTable, aliases: dict[str, str], issues, keep) -> None:
     """A form names its enterprise outside the table: take the first candidate the aliases know."""
     for name in table.enterprise_candidates:
-        if not aliases or aliases.get(normalise_text(name).lower()):
+        if not aliases or aliases.get(name_key(name)):
             table.cells["(enterprise)"] = name
             return
     first = table.enterprise_candidates[0] if table.enterprise_candidates else ""
@@ -177,8 +195,8 @@ def _enterprises(table: RawTable, label: str, aliases, issues, out, keep) -> Non
     file, rows = table.file, table.rows
     raw_names = [str(v).strip() if v is not None else "" for v in table.cells[label].tolist()]
     total_of = {name: is_total_name(name) for name in set(raw_names)}
-    resolved = {name: aliases.get(normalise_text(name).lower()) if aliases else name for name in total_of}
-    out["is_total"] = [total_of[v] for v in raw_names]
+    resolved = {name: aliases.get(name_key(name)) if aliases else name for name in total_of}
+    out["is_total"] = np.array([total_of[v] for v in raw_names], dtype=bool)
     names = []
     for i, raw in enumerate(raw_names):
         if total_of[raw]:
@@ -198,7 +216,7 @@ def _enterprises(table: RawTable, label: str, aliases, issues, out, keep) -> Non
             names.append(raw)
         else:
             names.append(resolved[raw])
-    out["enterprise"] = names
+    out["enterprise"] = np.array(names, dtype=object)
 
 
 def _periods(table: RawTable, plabel: str | None, issues, out, keep) -> bool:
@@ -206,26 +224,23 @@ def _periods(table: RawTable, plabel: str | None, issues, out, keep) -> bool:
     years = np.zeros(n, dtype=int)
     months = np.zeros(n, dtype=int)
     if plabel is not None:
-        texts = table.cells[plabel].fillna("").astype(str)
-        cache: dict[str, tuple[int, int, int] | None] = {}
-        for i, text in enumerate(texts):
+        texts = np.array([("" if v is None else str(v)) for v in table.cells[plabel].tolist()], dtype=object)
+        unique, inverse = np.unique(texts, return_inverse=True)  # a file holds one or a few periods
+        for u, text in enumerate(unique):
             value = text.strip() or table.title_period
-            if value not in cache:
-                try:
-                    cache[value] = parse_report_period(value) if value else None
-                except ValueError:
-                    cache[value] = None
-            parsed = cache[value]
-            if parsed is None:
-                issues.error(file, rows[i], plabel, f"not a report period: {safe_text(text)!r}" if text.strip() else "period is empty")
-                keep[i] = False
+            try:
+                parsed = parse_report_period(value) if value else None
+            except ValueError:
+                parsed = None
+            where = np.flatnonzero(inverse == u)
+            if parsed is None or parsed[1] != 1:
+                message = (f"period {safe_text(text)!r} does not start in January; flash-report flows are year-to-date"
+                           if parsed else f"not a report period: {safe_text(text)!r}" if text.strip() else "period is empty")
+                for i in where:
+                    issues.error(file, rows[i], plabel, message)
+                keep[where] = False
                 continue
-            year, first, month = parsed
-            if first != 1:
-                issues.error(file, rows[i], plabel, f"period {safe_text(text)!r} does not start in January; flash-report flows are year-to-date")
-                keep[i] = False
-                continue
-            years[i], months[i] = year, month
+            years[where], months[where] = parsed[0], parsed[2]
     elif table.title_period:
         try:
             year, first, month = parse_report_period(table.title_period)
@@ -240,7 +255,7 @@ def _periods(table: RawTable, plabel: str | None, issues, out, keep) -> bool:
     return True
 
 
-def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> pd.DataFrame:
+def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dict[str, np.ndarray]:
     """Every line (and reported prior-year/monthly figure) in 亿元; bad cells logged, rows dropped."""
     file, n = table.file, len(table.cells)
     default_unit = table.unit
@@ -282,9 +297,9 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> pd.
         columns[name] = column
     if table.derived:
         check_derived(table, by_canonical, factors, issues)
-    frame = pd.DataFrame({line.name: columns.get(line.name, np.full(n, np.nan)) for line in LINES})
-    extra = {name: col for (_, _, name), col in zip(targets, columns.values()) if name not in frame}
-    return pd.concat([frame, pd.DataFrame(extra)], axis=1) if extra else frame
+    frame = {line.name: columns.get(line.name, np.full(n, np.nan)) for line in LINES}
+    frame.update((name, col) for name, col in columns.items() if name not in frame)
+    return frame
 
 
 def check_derived(table: RawTable, by_canonical: dict[str, str], factors: dict[str, float], issues) -> None:

@@ -10,6 +10,7 @@ can be reported with its file, row and column.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -53,8 +54,15 @@ def spreadsheet_safe(value):
     return value
 
 
+@functools.lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """A name as matched against the alias file and the 合计 names (NFKC, no spaces, lower case);
+    cached because the same few names come back in every monthly file."""
+    return normalise_text(name).lower()
+
+
 def is_total_name(name) -> bool:
-    return normalise_text(name).lower() in _TOTAL_KEYS
+    return name_key(str(name)) in _TOTAL_KEYS
 
 
 def column_letter(index: int) -> str:

@@ -14,6 +14,7 @@ the header, the unit and the period spelled outside the table: numbers stay text
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -62,11 +63,20 @@ def _alias_table() -> dict[str, str]:
 HEADER_ALIASES = _alias_table()
 
 
+@functools.lru_cache(maxsize=65536)
+def _match_header_cached(text: str) -> tuple[str | None, str | None]:
+    return _match_header(text)
+
+
 def match_header(text) -> tuple[str | None, str | None]:
     """Map a header cell to (canonical column or None, unit stated in it or None).
 
     ``资产总额(万元)`` → ("total_assets", "万元"); ``所有者权益（合计）`` → ("equity", None).
     """
+    return _match_header_cached(text) if isinstance(text, str) else _match_header(text)
+
+
+def _match_header(text) -> tuple[str | None, str | None]:
     key = header_key(text)
     if not key:
         return None, None
@@ -114,14 +124,15 @@ class RawTable:
     notes: list[tuple[int | None, str | None, str]] = field(default_factory=list)  # (row, column, warning)
     layout: str = "wide"
     header_row: int | None = None  # file row of the (last) header row
+    labels: list[str] = field(default_factory=list)  # every header label, in file order
 
 
 def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> RawTable | None:
-    """A well-formed wide CSV parsed by pandas' C reader (numbers included); None → the careful path.
+    """A well-formed wide CSV parsed by Arrow's C++ reader (numbers included); None → the careful path.
 
     Anything unusual (text in a number, separators, (1.2) negatives, full-width digits, ragged
-    rows, quoted line breaks, over-long cells) makes pandas fail or is detected here, and the
-    careful path then reports it.
+    rows, blank lines, quoted line breaks, over-long cells) makes Arrow fail or is detected here,
+    and the careful path then reports it with its row and column.
     """
     head = grid_from_text(text, delimiter, shown, HEADER_SEARCH_ROWS)
     index = find_header(head)
@@ -131,36 +142,48 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
 
     if sub_header_rows(head, index):
         return None
-    meta = table_from_grid(Grid(shown, head[:index + 1], file_name=file_name))
-    labels = list(meta.cells.columns)
-    if len(labels) > FAST_MAX_COLUMNS:  # pandas' per-column cost would dominate: read it the careful way
+    meta = wide_header(Grid(shown, head[:index + 1], file_name=file_name), index)
+    labels = meta.labels
+    if len(labels) > FAST_MAX_COLUMNS:  # per-column cost would dominate: read it the careful way
         return None
     numeric = [label for label, canon in meta.columns.items() if canon not in ("enterprise", "period")]
-    dtypes = {i: ("float64" if label in numeric else object) for i, label in enumerate(labels)}
+    number_at = [labels.index(label) for label in numeric]
+    text_at = [j for j in range(len(labels)) if labels[j] not in numeric]
+    names = [str(j) for j in range(len(labels))]
     try:
-        body = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=head[index][0],
-                           names=list(range(len(labels))), dtype=dtypes, na_values=sorted(MISSING_TOKENS),
-                           keep_default_na=False, skip_blank_lines=False, index_col=False, engine="c")
-    except (ValueError, pd.errors.ParserError):
+        import pyarrow as pa
+        from pyarrow import csv as pacsv
+
+        table = pacsv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(skip_rows=head[index][0], column_names=names, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={names[j]: (pa.float64() if j in number_at else pa.string()) for j in range(len(names))},
+                null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except (pa.ArrowInvalid, ValueError):
         return None
-    body.columns = labels
-    if numeric and not np.isfinite(body[numeric].to_numpy(dtype=float)[body[numeric].notna().to_numpy()]).all():
+    n = table.num_rows
+    numbers = np.column_stack([table.column(j).to_numpy(zero_copy_only=False) for j in number_at]) if number_at \
+        else np.empty((n, 0))
+    texts = np.column_stack([np.asarray(table.column(j).to_pylist(), dtype=object) for j in text_at]) if text_at \
+        else np.empty((n, 0), dtype=object)
+    if not np.isfinite(numbers[~np.isnan(numbers)]).all():
         return None
-    text_labels = [label for label in labels if label not in numeric]
-    for label in text_labels:
-        if body[label].map(len, na_action="ignore").max() > MAX_CELL_CHARS:
-            return None
-    rows = np.arange(len(body)) + head[index][0] + 1
-    filled = body.notna().sum(axis=1).to_numpy()
+    is_text = texts != None  # noqa: E711  (elementwise: Arrow nulls come back as None)
+    if texts.size and max((len(v) for v in texts[is_text]), default=0) > MAX_CELL_CHARS:
+        return None
+    rows = np.arange(n) + head[index][0] + 1
+    filled = (~np.isnan(numbers)).sum(axis=1) + is_text.sum(axis=1)
     keep = filled > 0
     for i in np.flatnonzero((filled > 0) & (filled <= 2)):
-        if is_note_row([str(v) for v in body.iloc[i] if isinstance(v, str)]):
+        if is_note_row([v for v in texts[i] if isinstance(v, str)]):
             keep[i] = False
-    body = body[keep].reset_index(drop=True)
-    return RawTable(file=shown, cells=body[text_labels].fillna("").astype(str), rows=rows[keep].tolist(),
-                    columns=meta.columns, column_units=meta.column_units, unit=meta.unit,
-                    title_period=meta.title_period, ignored_columns=meta.ignored_columns,
-                    duplicate_columns=meta.duplicate_columns, numbers=body[numeric], header_row=head[index][0])
+    texts = np.where(is_text, texts, "")[keep]
+    meta.cells = pd.DataFrame(texts, columns=[labels[j] for j in text_at], dtype=object)
+    meta.rows = rows[keep].tolist()
+    meta.numbers = pd.DataFrame(numbers[keep], columns=numeric)
+    return meta
 
 
 def find_header(grid: list[tuple[int, list[str]]]) -> int | None:
@@ -204,23 +227,15 @@ def body_frame(grid, start: int, width: int, shown: str) -> tuple[list[int], pd.
     return body_rows, pd.DataFrame(body, columns=range(width), dtype=object)
 
 
-def table_from_grid(grid: Grid) -> RawTable | None:
-    """The wide table in a grid (or a summary table when sub-header rows follow), else None."""
-    header_index = find_header(grid.rows)
-    if header_index is None:
-        return None
-    from .layouts import summary_table
-
-    summary = summary_table(grid, header_index)
-    if summary is not None:
-        return summary
+def wide_header(grid: Grid, header_index: int) -> RawTable:
+    """The wide table's header at ``grid.rows[header_index]``: columns mapped, no cells yet."""
     header = grid.rows[header_index][1]
     above = [cell for _, row in grid.rows[:header_index] for cell in row if cell]
     unit, title_period = title_info(above, grid.file_name)
     labels = unique_labels(header)
     table = RawTable(file=grid.shown, cells=pd.DataFrame(), rows=[], columns={}, column_units={},
                      unit=unit, title_period=title_period, sheet=grid.sheet,
-                     header_row=grid.rows[header_index][0])
+                     header_row=grid.rows[header_index][0], labels=labels)
     seen: set[str] = set()
     for label, cell in zip(labels, header):
         canonical, header_unit = match_header(cell)
@@ -235,8 +250,22 @@ def table_from_grid(grid: Grid) -> RawTable | None:
         table.columns[label] = canonical
         if header_unit:
             table.column_units[label] = header_unit
-    table.rows, cells = body_frame(grid.rows, header_index + 1, len(labels), grid.shown)
-    cells.columns = labels
+    return table
+
+
+def table_from_grid(grid: Grid) -> RawTable | None:
+    """The wide table in a grid (or a summary table when sub-header rows follow), else None."""
+    header_index = find_header(grid.rows)
+    if header_index is None:
+        return None
+    from .layouts import summary_table
+
+    summary = summary_table(grid, header_index)
+    if summary is not None:
+        return summary
+    table = wide_header(grid, header_index)
+    table.rows, cells = body_frame(grid.rows, header_index + 1, len(table.labels), grid.shown)
+    cells.columns = table.labels
     table.cells = cells
     return table
 

@@ -177,6 +177,19 @@ def check_months(records: pd.DataFrame, issues: IssueLog) -> None:
         return
     index = records["year"] * 12 + records["month"] - 1
     last_overall = index.max()
+    # only enterprises with a gap or an early last report need the detailed (slow) look
+    order = np.lexsort((index.to_numpy(), records["enterprise"].to_numpy()))
+    names, months = records["enterprise"].to_numpy()[order], index.to_numpy()[order]
+    same = names[1:] == names[:-1]
+    step = np.diff(months)
+    combined_jan = (months[1:] % 12 == 1) & (step == 2) & (months[:-1] % 12 == 11)  # Dec → Feb (1–2月)
+    gap = same & (step > 1) & ~combined_jan
+    ends = np.append(~same, True)
+    suspects = set(names[1:][gap]) | set(names[ends & (months < last_overall)])
+    if not suspects:
+        return
+    records = records[records["enterprise"].isin(suspects)]
+    index = index[records.index]
     for name, group in records.assign(_i=index).groupby("enterprise"):
         present = set(group["_i"])
         years_with_feb = {i // 12 for i in present if i % 12 == 1}
