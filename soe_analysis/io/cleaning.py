@@ -194,8 +194,9 @@ def _form_enterprise(table: RawTable, aliases: dict[str, str], issues, keep) -> 
 def _enterprises(table: RawTable, label: str, aliases, issues, out, keep) -> None:
     file, rows = table.file, table.rows
     raw_names = [str(v).strip() if v is not None else "" for v in table.cells[label].tolist()]
-    total_of = {name: is_total_name(name) for name in set(raw_names)}
-    resolved = {name: aliases.get(name_key(name)) if aliases else name for name in total_of}
+    distinct = set(raw_names)
+    total_of = {name: is_total_name(name) for name in distinct}
+    resolved = {name: aliases.get(name_key(name)) if aliases else name for name in distinct}
     out["is_total"] = np.array([total_of[v] for v in raw_names], dtype=bool)
     names = []
     for i, raw in enumerate(raw_names):
@@ -224,8 +225,8 @@ def _periods(table: RawTable, plabel: str | None, issues, out, keep) -> bool:
     years = np.zeros(n, dtype=int)
     months = np.zeros(n, dtype=int)
     if plabel is not None:
-        texts = np.array([("" if v is None else str(v)) for v in table.cells[plabel].tolist()], dtype=object)
-        unique, inverse = np.unique(texts, return_inverse=True)  # a file holds one or a few periods
+        texts = ["" if v is None else str(v) for v in table.cells[plabel].tolist()]
+        inverse, unique = pd.factorize(np.array(texts, dtype=object))  # a file holds one or a few periods
         for u, text in enumerate(unique):
             value = text.strip() or table.title_period
             try:
@@ -277,24 +278,20 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dic
         row, column = _where(table, i, labels[j])
         issues.error(file, row, column, f"not a number: {safe_text(table.cells[labels[j]].iloc[i])!r}")
         keep[i] = False
-    columns = {}
-    factors = {}
-    for j, (line, canon, name) in enumerate(targets):
-        column = values[:, j]
-        if line.unit == "amount":
-            unit = table.column_units.get(labels[j]) or default_unit or "万元"
-            factors[labels[j]] = {"元": 1e8, "万元": 1e4, "亿元": 1.0}[unit]
-            column = column / factors[labels[j]]
-        limit = MAX_AMOUNT_YI if line.unit == "amount" else MAX_PERSONS
-        with np.errstate(invalid="ignore"):
-            huge = np.flatnonzero(np.abs(column) > limit)
-        for i in huge:
-            row, where = _where(table, i, labels[j])
-            issues.error(file, row, where, f"implausible figure {values[i, j]:.6g} "
-                         f"({'over 1,000,000 亿元' if line.unit == 'amount' else 'over 100 million persons'}): "
-                         "a typo or the wrong unit?")
-            keep[i] = False
-        columns[name] = column
+    factors = {labels[j]: {"元": 1e8, "万元": 1e4, "亿元": 1.0}[table.column_units.get(labels[j]) or default_unit or "万元"]
+               for j, (line, _, _) in enumerate(targets) if line.unit == "amount"}
+    divisor = np.array([factors.get(label, 1.0) for label in labels])
+    limit = np.array([MAX_AMOUNT_YI if line.unit == "amount" else MAX_PERSONS for line, _, _ in targets])
+    converted = values / divisor if labels else values
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(converted) > limit
+    for i, j in zip(*np.nonzero(huge)):
+        row, where = _where(table, i, labels[j])
+        issues.error(file, row, where, f"implausible figure {values[i, j]:.6g} "
+                     f"({'over 1,000,000 亿元' if targets[j][0].unit == 'amount' else 'over 100 million persons'}): "
+                     "a typo or the wrong unit?")
+        keep[i] = False
+    columns = {name: converted[:, j] for j, (_, _, name) in enumerate(targets)}
     if table.derived:
         check_derived(table, by_canonical, factors, issues)
     frame = {line.name: columns.get(line.name, np.full(n, np.nan)) for line in LINES}

@@ -61,6 +61,7 @@ def name_key(name: str) -> str:
     return normalise_text(name).lower()
 
 
+@functools.lru_cache(maxsize=65536)
 def is_total_name(name) -> bool:
     return name_key(str(name)) in _TOTAL_KEYS
 

@@ -59,6 +59,7 @@ def dataset_of(path: Path, root: Path) -> str:
 
 def read_records(files: list[Path], root: Path | None, aliases: dict, issues: IssueLog) -> pd.DataFrame:
     parts = []
+    labels: dict[Path, str] = {}  # dataset.json per folder, read once
     for path in files:
         shown = _shown(path, root)
         try:
@@ -69,8 +70,9 @@ def read_records(files: list[Path], root: Path | None, aliases: dict, issues: Is
         for table in tables:
             columns = table_columns(table, aliases, issues)
             if columns is not None:
-                columns["dataset"] = np.full(len(columns["source_row"]), dataset_of(path, root) if root else "user",
-                                             dtype=object)
+                if path.parent not in labels:
+                    labels[path.parent] = dataset_of(path, root) if root else "user"
+                columns["dataset"] = np.full(len(columns["source_row"]), labels[path.parent], dtype=object)
                 parts.append(columns)
     return records_frame(parts)
 

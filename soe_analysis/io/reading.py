@@ -134,7 +134,13 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
     rows, blank lines, quoted line breaks, over-long cells) makes Arrow fail or is detected here,
     and the careful path then reports it with its row and column.
     """
-    head = grid_from_text(text, delimiter, shown, HEADER_SEARCH_ROWS)
+    cut = 0
+    for _ in range(4 * HEADER_SEARCH_ROWS):  # the header is near the top: parse only that much here
+        cut = text.find("\n", cut) + 1
+        if cut == 0:
+            cut = len(text)
+            break
+    head = grid_from_text(text[:cut], delimiter, shown, HEADER_SEARCH_ROWS)
     index = find_header(head)
     if index is None or any("\n" in c or "\r" in c for _, row in head[:index + 1] for c in row):
         return None
@@ -166,13 +172,15 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
     n = table.num_rows
     numbers = np.column_stack([table.column(j).to_numpy(zero_copy_only=False) for j in number_at]) if number_at \
         else np.empty((n, 0))
-    texts = np.column_stack([np.asarray(table.column(j).to_pylist(), dtype=object) for j in text_at]) if text_at \
+    import pyarrow.compute as pc
+
+    if any((pc.max(pc.utf8_length(table.column(j))).as_py() or 0) > MAX_CELL_CHARS for j in text_at):
+        return None
+    texts = np.column_stack([table.column(j).to_numpy(zero_copy_only=False) for j in text_at]) if text_at \
         else np.empty((n, 0), dtype=object)
     if not np.isfinite(numbers[~np.isnan(numbers)]).all():
         return None
     is_text = texts != None  # noqa: E711  (elementwise: Arrow nulls come back as None)
-    if texts.size and max((len(v) for v in texts[is_text]), default=0) > MAX_CELL_CHARS:
-        return None
     rows = np.arange(n) + head[index][0] + 1
     filled = (~np.isnan(numbers)).sum(axis=1) + is_text.sum(axis=1)
     keep = filled > 0
