@@ -192,32 +192,30 @@ def _form_enterprise(table: RawTable, aliases: dict[str, str], issues, keep) -> 
 
 
 def _enterprises(table: RawTable, label: str, aliases, issues, out, keep) -> None:
+    """Resolve names through the aliases, once per distinct name (a file repeats few of them)."""
     file, rows = table.file, table.rows
-    raw_names = [str(v).strip() if v is not None else "" for v in table.cells[label].tolist()]
-    distinct = set(raw_names)
-    total_of = {name: is_total_name(name) for name in distinct}
-    resolved = {name: aliases.get(name_key(name)) if aliases else name for name in distinct}
-    out["is_total"] = np.array([total_of[v] for v in raw_names], dtype=bool)
-    names = []
-    for i, raw in enumerate(raw_names):
-        if total_of[raw]:
-            names.append("合计")
-        elif not raw:
-            where = "enterprise name is empty" if not table.enterprise_candidates else \
+    codes, distinct = pd.factorize(np.array(table.cells[label].tolist(), dtype=object), use_na_sentinel=False)
+    stripped = ["" if v is None else str(v).strip() for v in distinct]
+    total = np.array([is_total_name(name) for name in stripped], dtype=bool)
+    resolved = np.array([("合计" if t else aliases.get(name_key(name)) if aliases else name) if name else None
+                         for name, t in zip(stripped, total)], dtype=object)
+    out["is_total"] = total[codes]
+    names = resolved[codes]
+    column = label if not table.enterprise_candidates else None
+    for k in np.flatnonzero(resolved == None):  # noqa: E711  (elementwise)
+        raw = stripped[k]
+        if not raw:
+            message = "enterprise name is empty" if not table.enterprise_candidates else \
                 "no enterprise named (编制单位：…, the sheet name or the file name)"
-            issues.error(file, rows[i], label if not table.enterprise_candidates else None, where)
-            keep[i] = False
-            names.append("")
-        elif resolved[raw] is None:
-            tried = ", ".join(repr(safe_text(c)) for c in table.enterprise_candidates[:4])
-            issues.error(file, rows[i], label if not table.enterprise_candidates else None,
-                         f"unknown enterprise {safe_text(raw)!r} (add it to data/raw/enterprise_aliases.csv)"
-                         + (f"; tried {tried}" if len(table.enterprise_candidates) > 1 else ""))
-            keep[i] = False
-            names.append(raw)
         else:
-            names.append(resolved[raw])
-    out["enterprise"] = np.array(names, dtype=object)
+            tried = ", ".join(repr(safe_text(c)) for c in table.enterprise_candidates[:4])
+            message = (f"unknown enterprise {safe_text(raw)!r} (add it to data/raw/enterprise_aliases.csv)"
+                       + (f"; tried {tried}" if len(table.enterprise_candidates) > 1 else ""))
+        for i in np.flatnonzero(codes == k):
+            issues.error(file, rows[i], column, message)
+            keep[i] = False
+            names[i] = raw
+    out["enterprise"] = names
 
 
 def _periods(table: RawTable, plabel: str | None, issues, out, keep) -> bool:
