@@ -140,7 +140,7 @@ FORM_VALUE_ROLES = {
 }
 _FORM_ROLE_OF = {key: role for role, keys in FORM_VALUE_ROLES.items() for key in keys}
 _NUMBERING_RE = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）]?[、.．,，]?|[(（][一二三四五六七八九十\d]+[)）])\s*")
-_PREFIX_RE = re.compile(r"^(减|加|其中|其中[:：]?减|其中[:：]?加)\s*[:：]\s*")
+_PREFIX_RE = re.compile(r"^(减|加|其中|其中[:：]?减|其中[:：]?加|补充|补充资料|附)\s*[:：]\s*")
 _TRAILING_NOTE_RE = re.compile(r"[(（][^()（）]*[)）]$")
 _PREPARER_RE = re.compile(r"(?:编制|填报|报送)单位(?:名称)?\s*[:：]\s*([^:：\s]+)")
 _GENERIC_SHEETS = re.compile(r"^(sheet\d*|表\d*|工作表\d*|快报|财务快报)$", re.IGNORECASE)
