@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 
 from soe_analysis.cli import main
 from soe_analysis.io.ingest import ingest, validate_files
-from soe_analysis.schema import LINES, panel_columns
-from tests.flashfiles import (form_rows, summary_rows, write_aliases, write_flash_csv, write_form_xlsx,
-                              write_grid_csv)
+from soe_analysis.schema import panel_columns
+from tests.flashfiles import form_rows, summary_rows, write_flash_csv, write_form_xlsx, write_grid_csv
 
 ALIASES = [("甲集团", "甲集团"), ("甲集团有限公司", "甲集团"), ("乙集团", "乙集团"), ("乙集团有限责任公司", "乙集团")]
 

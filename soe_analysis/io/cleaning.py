@@ -202,7 +202,7 @@ def _enterprises(table: RawTable, label: str, aliases, issues, out, keep) -> Non
     out["is_total"] = total[codes]
     names = resolved[codes]
     column = label if not table.enterprise_candidates else None
-    for k in np.flatnonzero(resolved == None):  # noqa: E711  (elementwise)
+    for k in np.flatnonzero(resolved == None):  # elementwise: names that did not resolve
         raw = stripped[k]
         if not raw:
             message = "enterprise name is empty" if not table.enterprise_candidates else \

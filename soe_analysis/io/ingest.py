@@ -35,9 +35,9 @@ class IngestResult:
 
 def _shown(path: Path, root: Path | None) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix() if root else str(path)
+        return safe_text(path.resolve().relative_to(root.resolve()).as_posix() if root else str(path))
     except ValueError:
-        return str(path)
+        return safe_text(str(path))
 
 
 def dataset_of(path: Path, root: Path) -> str:

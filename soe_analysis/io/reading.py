@@ -15,7 +15,6 @@ the header, the unit and the period spelled outside the table: numbers stay text
 from __future__ import annotations
 
 import functools
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,7 +179,7 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
         else np.empty((n, 0), dtype=object)
     if not np.isfinite(numbers[~np.isnan(numbers)]).all():
         return None
-    is_text = texts != None  # noqa: E711  (elementwise: Arrow nulls come back as None)
+    is_text = texts != None  # elementwise: Arrow nulls come back as None
     rows = np.arange(n) + head[index][0] + 1
     filled = (~np.isnan(numbers)).sum(axis=1) + is_text.sum(axis=1)
     keep = filled > 0

@@ -490,5 +490,5 @@ def quality_table(register: pd.DataFrame) -> pd.DataFrame:
 
 
 # plausibility checks live beside the reader; re-exported for the savings code
-from .register_checks import (FIVE_YEAR_THRESHOLD_MONTHS, LPR_BAND_ABOVE_PP, LPR_BAND_BELOW_PP,  # noqa: E402,F401
+from .register_checks import (FIVE_YEAR_THRESHOLD_MONTHS, LPR_BAND_ABOVE_PP, LPR_BAND_BELOW_PP,  # noqa: F401
                               _quality, lpr_for_term, lpr_tenor_label)
