@@ -93,24 +93,25 @@ def generate_forms(folder: Path, enterprises: int, months: int) -> int:
     return enterprises * months
 
 
-def floor(raw: str, out: str) -> float:
-    """The same files read by pandas alone: read_csv + concat + to_parquet (no checks, no cleaning)."""
+def floor(raw: str, out: str, skiprows: int = 2) -> float:
+    """The same files read by pandas alone: read_csv + concat + to_parquet (no checks, no cleaning).
+    ``skiprows``: title lines above the header (2 for the wide files, 3 for the forms)."""
     import pandas as pd
     import pyarrow.parquet  # noqa: F401  (imported before the clock, as ingest's imports are)
 
     files = sorted(Path(raw).rglob("*.csv"))
     start = time.perf_counter()
-    frames = [pd.read_csv(f, skiprows=2) for f in files]
+    frames = [pd.read_csv(f, skiprows=skiprows) for f in files]
     table = pd.concat(frames, ignore_index=True)
     table.columns = [str(c) for c in table.columns]
     table.to_parquet(Path(out) / "floor.parquet", index=False)
     return time.perf_counter() - start
 
 
-def child(raw: str, out: str) -> None:
+def child(raw: str, out: str, skiprows: str = "2") -> None:
     """Runs in the child: the pandas floor, then ingest (read, clean, validate, write); seconds of each."""
     Path(out).mkdir(parents=True, exist_ok=True)
-    floor_seconds = floor(raw, out)
+    floor_seconds = floor(raw, out, int(skiprows))
     start = time.perf_counter()
     from soe_analysis.io.ingest import ingest
 
@@ -122,9 +123,9 @@ def child(raw: str, out: str) -> None:
                       "rows": len(result.panel), "errors": errors}))
 
 
-def run(label: str, raw: Path, out: Path, rows: int) -> None:
+def run(label: str, raw: Path, out: Path, rows: int, skiprows: int = 2) -> None:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.run([sys.executable, __file__, "--child", str(raw), str(out)],
+    proc = subprocess.run([sys.executable, __file__, "--child", str(raw), str(out), str(skiprows)],
                           capture_output=True, text=True, check=True)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux; max over children
     figures = json.loads(proc.stdout)
@@ -140,7 +141,7 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--form-enterprises", type=int, default=1000)
     parser.add_argument("--form-months", type=int, default=3)
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(*args.child)
@@ -155,7 +156,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             raw = Path(tmp) / "raw" / "flash_reports"
             rows = generate_forms(raw, args.form_enterprises, args.form_months)
-            run(f"forms {args.form_enterprises}", raw, Path(tmp) / "out", rows)
+            run(f"forms {args.form_enterprises}", raw, Path(tmp) / "out", rows, skiprows=3)
 
 
 if __name__ == "__main__":
