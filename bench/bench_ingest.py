@@ -1,10 +1,12 @@
-"""Ingest + validation speed and memory: generated flash-report CSVs, 100 and 1,000 enterprises × 120 months.
+"""Ingest + validation speed and memory: generated flash-report CSVs, 100 and 1,000 enterprises × 120 months,
+against a floor timed in the same run: pandas reading the same files (read_csv + concat + to_parquet).
 
-Each size runs in a fresh child process, so the peak resident memory printed is that run's own
-(it includes the Python interpreter and pandas, ~150 MB). Goal on the 2-core machine: the
-1,000-enterprise run in ≤ 5 s and ≤ 1 GiB, with cost linear in rows.
+Each run is a fresh child process, so the peak resident memory printed is that run's own (it
+includes the Python interpreter and pandas, ~150 MB). Goal on the 2-core machine: the
+1,000-enterprise wide run within 2× the floor, ≤ 1 GiB, cost linear in rows. The enterprise-form
+layout (one CSV form per enterprise and month, 1,000 a month) is benched too, for a few months.
 
-    python bench/bench_ingest.py [--sizes 100,1000] [--months 120]
+    python bench/bench_ingest.py [--sizes 100,1000] [--months 120] [--form-enterprises 1000] [--form-months 3]
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def generate(folder: Path, enterprises: int, months: int) -> int:
     (folder.parent / "enterprise_aliases.csv").write_text(
         "alias,enterprise\n" + "".join(f"{n},{n}\n" for n in names), encoding="utf-8")
     size = rng.uniform(1e4, 1e6, enterprises).round()
-    monthly = np.maximum(rng.normal(1.0, 0.2, (months, enterprises, 20)), 0) * (size[:, None] / 200)
+    monthly = np.maximum(rng.normal(1.0, 0.2, (months, enterprises, 21)), 0) * (size[:, None] / 200)
     rows = 0
     for t in range(months):
         year, month = 2013 + t // 12, t % 12 + 1
@@ -61,8 +63,55 @@ def generate(folder: Path, enterprises: int, months: int) -> int:
     return rows
 
 
-def child(raw: str, out: str) -> None:
-    """Runs in the child: ingest (read, clean, validate, write) and report seconds."""
+def generate_forms(folder: Path, enterprises: int, months: int) -> int:
+    """One enterprise form (企业财务快报, items as rows) per enterprise and month, as CSV."""
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [f"企业{i:04d}" for i in range(enterprises)]
+    (folder.parent / "enterprise_aliases.csv").write_text(
+        "alias,enterprise\n" + "".join(f"{n},{n}\n" for n in names), encoding="utf-8")
+    size = rng.uniform(1e4, 1e6, enterprises).round()
+    flows = [h for h in HEADERS[5:]]
+    for t in range(months):
+        year, month = 2023, t + 1
+        month_dir = folder / f"{year}-{month:02d}"
+        month_dir.mkdir(parents=True, exist_ok=True)
+        for e, name in enumerate(names):
+            assets = round(size[e] * (1 + 0.002 * t))
+            liabilities = round(assets * 0.6)
+            period = f"{year}年{month}月" if month == 1 else f"{year}年1-{month}月"
+            lines = ["企业财务快报", period, f"编制单位：{name},,金额单位：万元",
+                     "项目,行次,本月数,本年累计数,上年同期累计数,期末余额,年初余额"]
+            for k, label in enumerate(flows, start=1):
+                per_month = round(size[e] / 200 * (1 + 0.01 * k))
+                lines.append(f"{label},{k},{per_month},{per_month * month},{per_month * month - k},,")
+            lines += [f"资产总额,90,,,,{assets},", f"负债总额,91,,,,{liabilities},",
+                      f"所有者权益合计,92,,,,{assets - liabilities},"]
+            (month_dir / f"{name}_{period}快报.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return enterprises * months
+
+
+def floor(raw: str, out: str, skiprows: int = 2) -> float:
+    """The same files read by pandas alone: read_csv + concat + to_parquet (no checks, no cleaning).
+    ``skiprows``: title lines above the header (2 for the wide files, 3 for the forms)."""
+    import pandas as pd
+    import pyarrow.parquet  # noqa: F401  (imported before the clock, as ingest's imports are)
+
+    files = sorted(Path(raw).rglob("*.csv"))
+    start = time.perf_counter()
+    frames = [pd.read_csv(f, skiprows=skiprows) for f in files]
+    table = pd.concat(frames, ignore_index=True)
+    table.columns = [str(c) for c in table.columns]
+    table.to_parquet(Path(out) / "floor.parquet", index=False)
+    return time.perf_counter() - start
+
+
+def child(raw: str, out: str, skiprows: str = "2") -> None:
+    """Runs in the child: the pandas floor, then ingest (read, clean, validate, write); seconds of each."""
+    Path(out).mkdir(parents=True, exist_ok=True)
+    floor_seconds = floor(raw, out, int(skiprows))
     start = time.perf_counter()
     from soe_analysis.io.ingest import ingest
 
@@ -70,31 +119,44 @@ def child(raw: str, out: str) -> None:
     result = ingest(raw, out)
     done = time.perf_counter()
     errors = int((result.quality["severity"] == "error").sum()) if len(result.quality) else 0
-    print(json.dumps({"seconds": done - imported, "import_seconds": imported - start,
+    print(json.dumps({"seconds": done - imported, "import_seconds": imported - start, "floor_seconds": floor_seconds,
                       "rows": len(result.panel), "errors": errors}))
+
+
+def run(label: str, raw: Path, out: Path, rows: int, skiprows: int = 2) -> None:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = subprocess.run([sys.executable, __file__, "--child", str(raw), str(out), str(skiprows)],
+                          capture_output=True, text=True, check=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux; max over children
+    figures = json.loads(proc.stdout)
+    assert figures["rows"] == rows and figures["errors"] == 0, figures
+    print(f"{label:>16} {rows:>8} {figures['seconds']:>8.2f} {figures['floor_seconds']:>8.2f} "
+          f"{figures['seconds'] / figures['floor_seconds']:>6.2f} {rows / figures['seconds']:>9.0f} "
+          f"{max(peak, before) / 1024:>9.0f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--months", type=int, default=120)
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--form-enterprises", type=int, default=1000)
+    parser.add_argument("--form-months", type=int, default=3)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(*args.child)
-    print(f"{'enterprises':>11} {'rows':>8} {'seconds':>8} {'rows/s':>9} {'peak MiB':>9}  (ingest + validate + write; import excluded)")
-    for n in map(int, args.sizes.split(",")):
+    print(f"{'layout':>16} {'rows':>8} {'seconds':>8} {'floor s':>8} {'ratio':>6} {'rows/s':>9} {'peak MiB':>9}"
+          "  (ingest + validate + write vs pandas read_csv + concat + to_parquet; imports excluded)")
+    for n in map(int, args.sizes.split(",")) if args.sizes else []:
         with tempfile.TemporaryDirectory() as tmp:
             raw = Path(tmp) / "raw" / "flash_reports"
             rows = generate(raw, n, args.months)
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            proc = subprocess.run([sys.executable, __file__, "--child", str(raw), str(Path(tmp) / "out")],
-                                  capture_output=True, text=True, check=True)
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux; max over children
-            figures = json.loads(proc.stdout)
-            assert figures["rows"] == rows and figures["errors"] == 0, figures
-            print(f"{n:>11} {rows:>8} {figures['seconds']:>8.2f} {rows / figures['seconds']:>9.0f} "
-                  f"{max(peak, before) / 1024:>9.0f}")
+            run(f"wide {n}", raw, Path(tmp) / "out", rows)
+    if args.form_months:
+        with tempfile.TemporaryDirectory() as tmp:
+            raw = Path(tmp) / "raw" / "flash_reports"
+            rows = generate_forms(raw, args.form_enterprises, args.form_months)
+            run(f"forms {args.form_enterprises}", raw, Path(tmp) / "out", rows, skiprows=3)
 
 
 if __name__ == "__main__":

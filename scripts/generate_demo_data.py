@@ -22,9 +22,14 @@ Output (all amounts integers in 万元; flows year-to-date 本年累计, stocks 
   :data:`HEADERS`), then one row per enterprise and a ``合计`` row equal to the exact column sums.
   Rows are padded with commas to the header's width, as Excel writes CSV. In 2019–2020 files a
   few groups appear under their full legal names (resolved by the alias file).
-- ``flash_reports/2023/2023年1-M月财务快报.xlsx``, 2023-01 … 2023-09: a merged title row,
-  a ``单位：万元`` row, then the same header and rows. The zip entries carry a fixed timestamp
-  and the document properties a fixed date, so the bytes do not depend on when it ran.
+- ``flash_reports/2023/2023年1-M月财务快报.xlsx``, 2023-01 … 2023-09, in the two official
+  layouts (see ``docs/io.md``): enterprise forms (企业财务快报: one sheet per group, items as rows
+  printed as on the form — ``一、营业总收入``, ``其中：利息费用`` — with 本月数 · 本年累计数 ·
+  上年同期累计数, balances in 期末余额 · 年初余额, a ``编制单位：`` line with the legal name), and
+  for 2023-06 (:data:`SUMMARY_MONTH`) the city summary table (汇总表: merged indicator cells over
+  本年累计 · 上年同期 · 同比增减(%), stocks 期末数 · 年初数, 序号, 合计 row, a note). Same figures
+  as the wide layout would carry (the ingested panel is identical). The zip entries carry a fixed
+  timestamp and the document properties a fixed date, so the bytes do not depend on when it ran.
 - ``flash_reports/dataset.json``: ``{"label": "demonstration", …}``.
 - ``enterprise_aliases.csv``: ``alias,enterprise`` (short name → itself, masked full legal
   names such as ``*市交通发展集团有限公司`` → ``交发集团``, and other spellings).
@@ -816,25 +821,104 @@ FIXED_ZIP_TIME = (2023, 10, 15, 0, 0, 0)
 FIXED_DOC_TIME = "2023-10-15T00:00:00Z"
 
 
-def xlsx_bytes(rows: list[list], year: int, month: int) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+# How an enterprise form (企业财务快报) prints each line: numbering, 其中/加/减 prefixes and notes as on
+# the official form; the reader must take them as printed.
+FORM_LABELS = {
+    "revenue": "一、营业总收入", "total_cost": "二、营业总成本", "operating_cost": "    其中：营业成本",
+    "taxes_surcharges": "          税金及附加", "selling_expense": "          销售费用",
+    "admin_expense": "          管理费用", "rnd_expense": "          研发费用", "finance_expense": "          财务费用",
+    "interest_expense": "            其中：利息费用", "other_income": "    加：其他收益",
+    "investment_income": "        投资收益（损失以“－”号填列）", "non_operating_income": "    加：营业外收入",
+    "non_operating_expense": "    减：营业外支出", "total_profit": "三、利润总额（亏损总额以“－”号填列）",
+    "net_profit": "四、净利润（净亏损以“－”号填列）", "depreciation": "补充：折旧（摊销）",
+    "staff_cost": "      职工薪酬", "one_off_items": "      非经常性损益",
+    "operating_cash_flow": "      经营活动产生的现金流量净额", "investment_completed": "      投资完成额",
+    "rnd_spending": "      研发经费投入", "total_assets": "资产总额", "total_liabilities": "负债总额",
+    "equity": "所有者权益合计", "interest_bearing_debt": "  其中：带息负债", "employees": "从业人员（人）",
+}
+SUMMARY_MONTH = (2023, 6)  # the half-year month ships as the city summary table (汇总表)
 
+
+def _values(data: dict, year: int, month: int) -> dict[str, np.ndarray]:
+    """Every line for one month (flows YTD), whole 万元 (persons for employees), group order."""
+    t = T_INDEX[(year, month)]
+    return {line: (ytd(data[line])[:, t] if line in FLOW_LINES else data[line][:, t]).astype(int)
+            for line in LINE_ORDER}
+
+
+def form_xlsx_bytes(data: dict, year: int, month: int) -> bytes:
+    """One workbook a month, one enterprise form (items as rows) per group, sheet named by the group."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    now, last_year = _values(data, year, month), _values(data, year - 1, month)
+    before = _values(data, year, month - 1) if month > 1 else None
+    opening = _values(data, year - 1, 12)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for k, g in enumerate(GROUPS):
+        ws = wb.create_sheet(g["name"])
+        ws.append(["企业财务快报"])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.merge_cells("A1:G1")
+        ws.append([period_text(year, month)])
+        ws.append([f"编制单位：{g['legal']}", None, None, None, None, f"金额单位：{UNIT}"])
+        ws.append(["项目", "行次", "本月数", "本年累计数", "上年同期累计数", "期末余额", "年初余额"])
+        for row_no, line in enumerate(LINE_ORDER, start=1):
+            label = FORM_LABELS[line]
+            if line in FLOW_LINES:
+                month_value = int(now[line][k] - before[line][k]) if before is not None else int(now[line][k])
+                ws.append([label, row_no, month_value, int(now[line][k]), int(last_year[line][k]), None, None])
+            else:
+                ws.append([label, row_no, None, None, None, int(now[line][k]), int(opening[line][k])])
+        ws.append(["单位负责人：", None, "财务负责人：", None, "制表人："])
+        ws.column_dimensions["A"].width = 36
+    raw = io.BytesIO()
+    wb.save(raw)
+    return normalise_xlsx(raw.getvalue())
+
+
+def summary_xlsx_bytes(data: dict, year: int, month: int) -> bytes:
+    """The city summary table (汇总表): indicator over 本年累计 · 上年同期 · 同比增减(%) (stocks 期末数 ·
+    年初数), merged header cells, a 序号 column, the 合计 row and a note."""
+    from openpyxl import Workbook
+
+    now, last_year, opening = _values(data, year, month), _values(data, year - 1, month), _values(data, year - 1, 12)
     wb = Workbook()
     ws = wb.active
-    ws.title = "财务快报"
-    width = 2 + len(LINE_ORDER)
-    ws.cell(row=1, column=1, value=f"{period_text(year, month)}市属国企财务快报").font = Font(bold=True, size=14)
-    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    ws.title = "汇总表"
+    width = 2 + sum(3 if line in FLOW_LINES else 2 for line in LINE_ORDER)
+    ws.append([f"{period_text(year, month)}市属国企主要财务指标汇总表"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(row=2, column=1, value=f"单位：{UNIT}")
-    for j, h in enumerate(header(), start=1):
-        ws.cell(row=3, column=j, value=h).font = Font(bold=True)
-    for i, row in enumerate(rows, start=4):
-        for j, v in enumerate(row, start=1):
-            ws.cell(row=i, column=j, value=v)
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 14
+    ws.append([f"单位：{UNIT}"])
+    top, sub, spans = ["序号", "企业名称"], [None, None], []
+    for line in LINE_ORDER:
+        span = ("本年累计", "上年同期", "同比增减(%)") if line in FLOW_LINES else ("期末数", "年初数")
+        spans.append((len(top) + 1, len(top) + len(span)))
+        top += [HEADERS[line]] + [None] * (len(span) - 1)
+        sub += list(span)
+    ws.append(top)
+    ws.append(sub)
+    for first, last in spans:  # merged after the rows are written: a merge first would shift append
+        ws.merge_cells(start_row=3, start_column=first, end_row=3, end_column=last)
+    ws.merge_cells("A3:A4")
+    ws.merge_cells("B3:B4")
+
+    def cells(k=None):
+        out = []
+        for line in LINE_ORDER:
+            a = int(now[line][k]) if k is not None else int(now[line].sum())
+            if line in FLOW_LINES:
+                b = int(last_year[line][k]) if k is not None else int(last_year[line].sum())
+                out += [a, b, growth_pct(a, b) if b > 0 else None]
+            else:
+                out += [a, int(opening[line][k]) if k is not None else int(opening[line].sum())]
+        return out
+
+    for k, g in enumerate(GROUPS, start=0):
+        ws.append([k + 1, g["name"], *cells(k)])
+    ws.append([None, "合计", *cells()])
+    ws.append(["注：同比按上年同期数计算；演示数据（非真实企业数据）。"])
     raw = io.BytesIO()
     wb.save(raw)
     return normalise_xlsx(raw.getvalue())
@@ -896,8 +980,10 @@ def files(data: dict) -> dict[str, bytes]:
     for year, month in MONTHS:
         rows = month_table(data, year, month)
         stem = f"flash_reports/{year}/{period_text(year, month)}财务快报"
-        if year >= 2023:
-            out[f"{stem}.xlsx"] = xlsx_bytes(rows, year, month)
+        if (year, month) == SUMMARY_MONTH:
+            out[f"{stem}.xlsx"] = summary_xlsx_bytes(data, year, month)
+        elif year >= 2023:
+            out[f"{stem}.xlsx"] = form_xlsx_bytes(data, year, month)
         else:
             out[f"{stem}.csv"] = csv_bytes(rows, year, month)
     out["flash_reports/dataset.json"] = dataset_json_bytes()

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .io.panel import as_of as cut_as_of
-from .io.panel import month_rows
+from .io.panel import month_rows, prior_year_ytd, reported_prior, yoy_basis
 from .periods import parse_month
 from .schema import ytd
 
@@ -202,6 +202,9 @@ def headline(panel: pd.DataFrame, as_of) -> dict:
 
     def level_and_yoy(column: str) -> tuple[float, float, float]:
         value = _sum(now, column)
+        reported = reported_prior(visible, period, column)  # 上年同期 as reported: the comparable basis
+        if reported is not None:
+            return value, float(reported.sum()), pct_change(_sum(now.loc[reported.index], column), float(reported.sum()))
         if len(common) == 0:
             return value, float("nan"), float("nan")
         prev = _sum(before.loc[common], column)
@@ -213,19 +216,22 @@ def headline(panel: pd.DataFrame, as_of) -> dict:
     revenue, revenue_prev, revenue_yoy = level_and_yoy(ytd("revenue"))
     profit, profit_prev, _ = level_and_yoy(ytd("total_profit"))
     profit_change = (_sum(now.loc[common], ytd("total_profit")) - profit_prev) if len(common) else float("nan")
+    profit_reported = reported_prior(visible, period, ytd("total_profit"))
+    if profit_reported is not None:
+        profit_change = _sum(now.loc[profit_reported.index], ytd("total_profit")) - profit_prev
+    prior_of = {line: prior_year_ytd(visible, period, line)[0] for line in ("revenue", "total_profit")}
 
     by_enterprise = []
     for name, row in now.sort_values("total_assets", ascending=False).iterrows():
-        prev = before.loc[name] if name in before.index else None
         by_enterprise.append({
             "enterprise": name,
             "total_assets": float(row["total_assets"]),
             "equity": float(row["equity"]),
             "debt_ratio_pct": float(debt_ratio(row["total_liabilities"], row["total_assets"])),
             "revenue_ytd": float(row[ytd("revenue")]),
-            "revenue_ytd_yoy_pct": pct_change(row[ytd("revenue")], prev[ytd("revenue")]) if prev is not None else float("nan"),
+            "revenue_ytd_yoy_pct": pct_change(row[ytd("revenue")], prior_of["revenue"].get(name, float("nan"))),
             "total_profit_ytd": float(row[ytd("total_profit")]),
-            "total_profit_ytd_change": float(row[ytd("total_profit")] - prev[ytd("total_profit")]) if prev is not None else float("nan"),
+            "total_profit_ytd_change": float(row[ytd("total_profit")] - prior_of["total_profit"].get(name, float("nan"))),
             "investment_ytd": float(row[ytd("investment_completed")]),
         })
 
@@ -247,6 +253,7 @@ def headline(panel: pd.DataFrame, as_of) -> dict:
         "total_profit_ytd_prev": profit_prev,
         "total_profit_ytd_change": profit_change,
         "investment_ytd": _sum(now, ytd("investment_completed")),
+        "yoy_basis": yoy_basis(visible, period),
         "loss_makers": [
             {"enterprise": e["enterprise"], "total_profit_ytd": e["total_profit_ytd"]}
             for e in sorted(by_enterprise, key=lambda e: e["total_profit_ytd"])

@@ -12,8 +12,17 @@ Panel layout (one row per enterprise and month-end, amounts in 亿元):
 - ``jan_feb_combined``: True on January and February rows of a year whose first release was the
   combined 1–2月 report (see :mod:`soe_analysis.io.cleaning` for the split rule);
 - ``dataset``: ``"demonstration"`` or ``"real"`` or ``"user"`` (see :data:`DATASET_LABELS`);
-- lineage: ``source_file`` (path relative to the raw folder) and ``source_row`` (1-based line or
-  spreadsheet row of the figure in that file).
+- lineage: ``source_file`` (path relative to the raw folder, ``[sheet]`` appended for a
+  worksheet) and ``source_row`` (1-based line or spreadsheet row of the figure in that file).
+
+Optional columns, present only when some file reported them (summary tables and enterprise forms):
+
+- ``x_ytd_prior_reported`` for a flow, ``x_prior_reported`` for a stock: the 上年同期 figure
+  printed in this month's report (亿元). It is the comparable basis (可比口径) official year-on-year
+  figures use, correct across scope changes and restatements; see
+  :func:`soe_analysis.io.panel.prior_year_ytd`.
+- ``x_m_reported`` for a flow: the 本月数 printed on an enterprise form, checked at ingest against
+  the difference of year-to-date figures (the panel's ``x_m`` stays that difference).
 """
 
 from __future__ import annotations
@@ -102,6 +111,14 @@ def ytd(name: str) -> str:
 def monthly(name: str) -> str:
     """Column holding a flow's single-month value."""
     return f"{name}_m"
+
+
+def reported_column(name: str, role: str) -> str:
+    """Optional column of a reported figure: role ``prior`` (上年同期) or ``month`` (本月数)."""
+    line = LINE_BY_NAME[name]
+    if role == "prior":
+        return f"{name}_ytd_prior_reported" if line.kind == "flow" else f"{name}_prior_reported"
+    return f"{name}_m_reported"
 
 
 def panel_columns() -> list[str]:

@@ -58,10 +58,7 @@ def read_month(raw: Path, y: int, m: int) -> tuple[pd.DataFrame, list[str]]:
     """One month's table (all rows incl. 合计) and its two title lines, with plain pandas."""
     stem = raw / "flash_reports" / str(y) / f"{period_text(y, m)}财务快报"
     if y >= 2023:
-        path = stem.with_suffix(".xlsx")
-        grid = pd.read_excel(path, header=None, dtype=object)
-        titles = [str(grid.iat[0, 0]), str(grid.iat[1, 0])]
-        table = pd.read_excel(path, header=2)
+        table, titles = read_2023(stem.with_suffix(".xlsx"), y, m)
     else:
         path = stem.with_suffix(".csv")
         blob = path.read_bytes()
@@ -78,6 +75,34 @@ def read_month(raw: Path, y: int, m: int) -> tuple[pd.DataFrame, list[str]]:
         table = pd.read_csv(path, encoding=encoding, skiprows=2, header=0)
     assert list(table.columns) == EXPECTED_HEADER, path
     return table, titles
+
+
+def read_2023(path: Path, y: int, m: int) -> tuple[pd.DataFrame, list[str]]:
+    """2023 ships as enterprise forms (one sheet per group) and, for 2023-06, as the city summary
+    table; read here with openpyxl alone, independently of soe_analysis' readers, into the wide
+    shape (the summary table's 合计 row included; forms have none)."""
+    from openpyxl import load_workbook
+
+    gen = load_generator()
+    book = load_workbook(path, read_only=True, data_only=True)
+    records = []
+    if (y, m) == gen.SUMMARY_MONTH:
+        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        titles = [rows[0][0], rows[1][0]]
+        top, sub = pd.Series(rows[2], dtype=object).ffill().tolist(), rows[3]
+        for r in rows[4:]:
+            if r[1] is not None:
+                values = {h: v for h, s, v in zip(top, sub, r) if s in ("本年累计", "期末数")}
+                records.append([r[1], period_text(y, m), *(values[h] for h in EXPECTED_HEADER[2:])])
+    else:
+        header_of = {gen.FORM_LABELS[line]: gen.HEADERS[line] for line in gen.LINE_ORDER}
+        for sheet in book.worksheets:
+            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+            titles = [rows[0][0], rows[1][0]]
+            values = {header_of[r[0]]: (r[3] if r[3] is not None else r[5]) for r in rows[4:] if r[0] in header_of}
+            records.append([sheet.title, period_text(y, m), *(values[h] for h in EXPECTED_HEADER[2:])])
+    book.close()
+    return pd.DataFrame(records, columns=EXPECTED_HEADER), titles
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +122,10 @@ def panel(generated):
     rows, totals = [], []
     for y, m in MONTHS:
         table, titles = read_month(raw, y, m)
-        assert titles == [f"{period_text(y, m)}市属国企财务快报", "单位：万元"]
+        if y < 2023:
+            assert titles == [f"{period_text(y, m)}市属国企财务快报", "单位：万元"]
+        else:  # enterprise forms (title, period) or the summary table (title, unit)
+            assert titles in (["企业财务快报", period_text(y, m)], [f"{period_text(y, m)}市属国企主要财务指标汇总表", "单位：万元"])
         assert (table["报告期"] == period_text(y, m)).all()
         values = table[EXPECTED_HEADER[2:]].to_numpy()
         assert np.issubdtype(values.dtype, np.integer), (y, m)  # whole 万元, no blanks
@@ -106,7 +134,7 @@ def panel(generated):
         frame.insert(1, "year", y)
         frame.insert(2, "month", m)
         is_total = frame["name"] == "合计"
-        assert is_total.sum() == 1 and bool(is_total.iloc[-1])
+        assert is_total.sum() == (0 if y == 2023 and m != 6 else 1) and (not is_total.any() or bool(is_total.iloc[-1]))
         body = frame[~is_total].copy()
         body["enterprise"] = body["name"].map(resolve)
         assert body["enterprise"].notna().all(), body["name"][body["enterprise"].isna()].tolist()
@@ -212,8 +240,8 @@ def test_ytd_monotonic_and_monthly_consistent(panel):
 
 def test_total_row_is_exact_column_sum(panel):
     rows, totals = panel
-    sums = rows.groupby(level=["year", "month"])[LINE_NAMES].sum()
     tot = totals.set_index(["year", "month"])[LINE_NAMES]
+    sums = rows.groupby(level=["year", "month"])[LINE_NAMES].sum().loc[tot.index]  # enterprise forms carry no 合计
     pd.testing.assert_frame_equal(sums.astype("int64"), tot.astype("int64"), check_names=False)
 
 
@@ -350,10 +378,12 @@ def test_layout_aliases_and_label(generated, panel):
     meta = json.loads((raw / "flash_reports" / "dataset.json").read_text(encoding="utf-8"))
     assert meta["label"] == "demonstration" and meta["seed"] == gen.SEED
     assert meta["generator"] == "scripts/generate_demo_data.py"
-    # XLSX: merged title row over the whole header width
+    # 2023 in the official layouts: enterprise forms, one sheet per group; 2023-06 the summary table
     from openpyxl import load_workbook
-    ws = load_workbook(raw / "flash_reports" / "2023" / "2023年1-9月财务快报.xlsx").active
-    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:AB1"]  # 28 columns = A … AB
+    forms = load_workbook(raw / "flash_reports" / "2023" / "2023年1-9月财务快报.xlsx")
+    assert sorted(forms.sheetnames) == sorted(GROUPS)
+    summary = load_workbook(raw / "flash_reports" / "2023" / "2023年1-6月财务快报.xlsx").active
+    assert "A1:BW1" in [str(r) for r in summary.merged_cells.ranges]  # title over 2 + 5×2 + 21×3 = 75 columns
 
 
 def _tree(root: Path) -> dict[str, bytes]:

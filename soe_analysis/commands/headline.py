@@ -40,7 +40,8 @@ def run(args) -> int:
     def num(value, suffix=""):
         return "n/a" if value is None else format_number(value, thousands=True) + suffix
 
-    print(f"{f['as_of']} ({f['dataset']} data), {f['enterprises']} enterprises; amounts 亿元, flows year-to-date")
+    print(f"{f['as_of']} ({f['dataset']} data), {f['enterprises']} enterprises; amounts 亿元, flows year-to-date; "
+          f"year-on-year on the {f['yoy_basis'].replace('_', ' ')} basis")
     print(f"  total assets    {num(f['total_assets']):>10}   YoY {num(f['total_assets_yoy_pct'], '%')}")
     print(f"  equity          {num(f['equity']):>10}   YoY {num(f['equity_yoy_pct'], '%')}")
     print(f"  debt ratio      {num(f['debt_ratio_pct'], '%'):>10}")

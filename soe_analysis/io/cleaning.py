@@ -23,11 +23,14 @@ from .. import config
 from ..errors import DataError
 from ..metrics import WAN_PER_YI
 from ..periods import normalise_text, parse_report_period
-from .reading import MISSING_TOKENS, RawTable
-from ..schema import FLOWS, LINE_BY_NAME, LINES, STOCKS, TOTAL_ROW_NAMES, monthly, panel_columns, ytd
+from ..errors import UsageError
+from .core import MISSING_TOKENS, is_total_name, name_key, safe_text
+from .reading import RawTable
+from ..schema import FLOWS, LINE_BY_NAME, LINES, STOCKS, monthly, panel_columns, reported_column, ytd
 
 _PAREN_RE = re.compile(r"^\((.*)\)$")
-_TOTAL_KEYS = frozenset(normalise_text(t).lower() for t in TOTAL_ROW_NAMES)
+_SEPARATOR_RE = r"[\s,'_]"
+_GROUPED_RE = r"[-+−(]?\d{1,3}(?:[\s,'_]\d{3})+(?:\.\d*)?\)?"
 
 
 def parse_block(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -58,13 +61,15 @@ def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     todo = values.isna() & (text != "")
     if todo.any():  # slow path only for the cells that need cleaning
         t = text[todo].str.normalize("NFKC").str.strip()
-        t = t.str.replace(r"[\s,，'_]", "", regex=True).str.replace("−", "-", regex=False)
+        misgrouped = t.str.contains(_SEPARATOR_RE, regex=True) & ~t.str.fullmatch(_GROUPED_RE)
+        t = t.str.replace(_SEPARATOR_RE, "", regex=True).str.replace("−", "-", regex=False)
         is_missing = t.str.lower().isin(MISSING_TOKENS)
         t = t.str.replace(_PAREN_RE, r"-\1", regex=True)
         parsed = pd.to_numeric(t.where(~is_missing), errors="coerce")
         values.loc[todo] = parsed
         bad = pd.Series(False, index=cells.index)
-        bad.loc[todo] = parsed.isna() & ~is_missing
+        bad.loc[todo] = (parsed.isna() & ~is_missing) | misgrouped
+        values.loc[todo] = parsed.where(~misgrouped)
     else:
         bad = pd.Series(False, index=cells.index)
     infinite = np.isinf(values.to_numpy(dtype=float))
@@ -84,6 +89,8 @@ def parse_number(text) -> float:
 
 def load_aliases(path: str | Path | None = None) -> dict[str, str]:
     """Alias → canonical enterprise name, keys normalised (NFKC, no spaces, lower case)."""
+    if path is not None and not Path(path).exists():
+        raise UsageError(f"{safe_text(path)}: alias file not found")
     path = Path(path) if path else config.ALIASES_FILE
     if not path.exists():
         return {}
@@ -102,102 +109,164 @@ def load_aliases(path: str | Path | None = None) -> dict[str, str]:
     return mapping
 
 
-def is_total_name(name: str) -> bool:
-    return normalise_text(name).lower() in _TOTAL_KEYS
+MAX_AMOUNT_YI = 1e6  # 100 trillion yuan: above any enterprise group's figure, so a typo or a unit slip
+MAX_PERSONS = 1e8
+_ROLE_COLUMN = {"prior": "{}_prior_reported", "month": "{}_m_reported"}
 
 
 def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFrame:
     """Turn one raw table into records in 亿元 (one row per enterprise × period, totals flagged).
 
     ``issues`` is a :class:`soe_analysis.io.validation.IssueLog`; row-level problems are logged there
-    and the offending rows are dropped from the result.
+    and the offending rows are dropped from the result. Reported prior-year and monthly figures
+    come out as ``<line>_prior_reported`` and ``<line>_m_reported`` columns.
     """
+    columns = table_columns(table, aliases, issues)
+    return pd.DataFrame(columns) if columns is not None else pd.DataFrame()
+
+
+def records_frame(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The records of many tables as one frame, built once (a frame per small file costs more
+    than reading it); a column some tables lack is missing (NaN) there."""
+    if not parts:
+        return pd.DataFrame()
+    names = list(dict.fromkeys(name for part in parts for name in part))
+    lengths = [len(part["source_row"]) for part in parts]
+    return pd.DataFrame({name: np.concatenate([part[name] if name in part else np.full(k, np.nan)
+                                                for part, k in zip(parts, lengths)]) for name in names})
+
+
+def table_columns(table: RawTable, aliases: dict[str, str], issues) -> dict[str, np.ndarray] | None:
+    """:func:`table_records` as arrays (rows with errors already dropped); None when nothing was read."""
     by_canonical = {canon: label for label, canon in table.columns.items()}
     file = table.file
     n = len(table.cells)
-    rows = np.asarray(table.rows, dtype=int)
+    for row, column, message in table.notes:
+        issues.warning(file, row, column, message)
     for label in table.ignored_columns:
         issues.warning(file, None, label, "column not recognised; ignored")
     for label, canon in table.duplicate_columns:
-        issues.error(file, None, label, f"second column for {LINE_BY_NAME.get(canon, canon).zh if canon in LINE_BY_NAME else canon}")
+        issues.error(file, None, label, f"second column for {LINE_BY_NAME[canon].zh if canon in LINE_BY_NAME else canon}")
     if "enterprise" not in by_canonical:
         issues.error(file, None, None, "no enterprise column")
-        return pd.DataFrame()
-    out = pd.DataFrame(index=range(n))
-    out["source_file"] = file
-    out["source_row"] = rows
+        return None
+    if n == 0 or not _has_figures(table):
+        issues.warning(file, table.header_row, None,
+                       "no figures below the header (an empty template?); nothing read")
+        return None
+    # columns gathered as arrays and framed once: per-column inserts dominate on many small files
+    out: dict[str, np.ndarray] = {"source_file": np.full(n, file, dtype=object),
+                                  "source_row": np.asarray(table.rows, dtype=np.int64)}
     keep = np.ones(n, dtype=bool)
+    if table.enterprise_candidates:
+        _form_enterprise(table, aliases, issues, keep)
+    _enterprises(table, by_canonical["enterprise"], aliases, issues, out, keep)
+    if not _periods(table, by_canonical.get("period"), issues, out, keep):
+        return None
+    out.update(_amounts(table, by_canonical, issues, keep))
+    if not keep.any():
+        return None
+    return out if keep.all() else {name: column[keep] for name, column in out.items()}
 
-    # enterprise names
-    label = by_canonical["enterprise"]
-    raw_names = [str(v).strip() if v is not None else "" for v in table.cells[label].tolist()]
-    total_of = {name: is_total_name(name) for name in set(raw_names)}
-    totals = [total_of[v] for v in raw_names]
-    resolved = {name: aliases.get(normalise_text(name).lower()) if aliases else name for name in total_of}
-    out["is_total"] = totals
-    names = []
-    for i, raw in enumerate(raw_names):
-        if totals[i]:
-            names.append("合计")
-            continue
+
+def _has_figures(table: RawTable) -> bool:
+    labels = [lbl for lbl, canon in table.columns.items() if canon not in ("enterprise", "period")]
+    if table.numbers is not None:
+        return bool((~np.isnan(table.numbers.to_numpy(dtype=float))).any()) if labels else False
+    block = table.cells[labels].to_numpy(dtype=object) if labels else np.empty((0, 0))
+    return any(str(v).strip() and str(v).strip().lower() not in MISSING_TOKENS for v in block.ravel())
+
+
+def _where(table: RawTable, i: int, label: str) -> tuple[int, str]:
+    """(file row, column) of a cell: a form's cell sits on its item's row."""
+    return table.cell_rows.get(label, table.rows[i]), label
+
+
+def _form_enterprise(table: RawTable, aliases: dict[str, str], issues, keep) -> None:
+    """A form names its enterprise outside the table: take the first candidate the aliases know."""
+    for name in table.enterprise_candidates:
+        if not aliases or aliases.get(name_key(name)):
+            table.cells["(enterprise)"] = name
+            return
+    first = table.enterprise_candidates[0] if table.enterprise_candidates else ""
+    table.cells["(enterprise)"] = first
+
+
+def _enterprises(table: RawTable, label: str, aliases, issues, out, keep) -> None:
+    """Resolve names through the aliases, once per distinct name (a file repeats few of them)."""
+    file, rows = table.file, table.rows
+    codes, distinct = pd.factorize(np.array(table.cells[label].tolist(), dtype=object), use_na_sentinel=False)
+    stripped = ["" if v is None else str(v).strip() for v in distinct]
+    total = np.array([is_total_name(name) for name in stripped], dtype=bool)
+    resolved = np.array([("合计" if t else aliases.get(name_key(name)) if aliases else name) if name else None
+                         for name, t in zip(stripped, total)], dtype=object)
+    out["is_total"] = total[codes]
+    names = resolved[codes]
+    column = label if not table.enterprise_candidates else None
+    for k in np.flatnonzero(resolved == None):  # elementwise: names that did not resolve
+        raw = stripped[k]
         if not raw:
-            issues.error(file, rows[i], label, "enterprise name is empty")
-            keep[i] = False
-            names.append("")
-            continue
-        canonical = resolved[raw]
-        if canonical is None:
-            issues.error(file, rows[i], label, f"unknown enterprise {raw!r} (add it to data/raw/enterprise_aliases.csv)")
-            keep[i] = False
-            names.append(raw)
+            message = "enterprise name is empty" if not table.enterprise_candidates else \
+                "no enterprise named (编制单位：…, the sheet name or the file name)"
         else:
-            names.append(canonical)
+            tried = ", ".join(repr(safe_text(c)) for c in table.enterprise_candidates[:4])
+            message = (f"unknown enterprise {safe_text(raw)!r} (add it to data/raw/enterprise_aliases.csv)"
+                       + (f"; tried {tried}" if len(table.enterprise_candidates) > 1 else ""))
+        for i in np.flatnonzero(codes == k):
+            issues.error(file, rows[i], column, message)
+            keep[i] = False
+            names[i] = raw
     out["enterprise"] = names
 
-    # periods
+
+def _periods(table: RawTable, plabel: str | None, issues, out, keep) -> bool:
+    file, rows, n = table.file, table.rows, len(table.cells)
     years = np.zeros(n, dtype=int)
     months = np.zeros(n, dtype=int)
-    if "period" in by_canonical:
-        plabel = by_canonical["period"]
-        texts = table.cells[plabel].fillna("").astype(str)
-        cache: dict[str, tuple[int, int, int] | None] = {}
-        for i, text in enumerate(texts):
+    if plabel is not None:
+        texts = ["" if v is None else str(v) for v in table.cells[plabel].tolist()]
+        inverse, unique = pd.factorize(np.array(texts, dtype=object))  # a file holds one or a few periods
+        for u, text in enumerate(unique):
             value = text.strip() or table.title_period
-            if value not in cache:
-                try:
-                    cache[value] = parse_report_period(value) if value else None
-                except ValueError:
-                    cache[value] = None
-            parsed = cache[value]
-            if parsed is None:
-                issues.error(file, rows[i], plabel, f"not a report period: {text!r}" if text.strip() else "period is empty")
-                keep[i] = False
+            try:
+                parsed = parse_report_period(value) if value else None
+            except ValueError:
+                parsed = None
+            where = np.flatnonzero(inverse == u)
+            if parsed is None or parsed[1] != 1:
+                message = (f"period {safe_text(text)!r} does not start in January; flash-report flows are year-to-date"
+                           if parsed else f"not a report period: {safe_text(text)!r}" if text.strip() else "period is empty")
+                for i in where:
+                    issues.error(file, rows[i], plabel, message)
+                keep[where] = False
                 continue
-            year, first, month = parsed
-            if first != 1:
-                issues.error(file, rows[i], plabel, f"period {text!r} does not start in January; flash-report flows are year-to-date")
-                keep[i] = False
-                continue
-            years[i], months[i] = year, month
+            years[where], months[where] = parsed[0], parsed[2]
     elif table.title_period:
         try:
             year, first, month = parse_report_period(table.title_period)
             years[:], months[:] = year, month
         except ValueError:
-            issues.error(file, None, None, f"no period column and the title's period {table.title_period!r} is unclear")
-            return pd.DataFrame()
+            issues.error(file, None, None, f"no period column and the title's period {safe_text(table.title_period)!r} is unclear")
+            return False
     else:
         issues.error(file, None, None, "no period column (报告期), and no period in a title line or the file name")
-        return pd.DataFrame()
+        return False
     out["year"], out["month"] = years, months
+    return True
 
-    # amounts
+
+def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dict[str, np.ndarray]:
+    """Every line (and reported prior-year/monthly figure) in 亿元; bad cells logged, rows dropped."""
+    file, n = table.file, len(table.cells)
     default_unit = table.unit
-    if default_unit is None and any(canon in LINE_BY_NAME and LINE_BY_NAME[canon].unit == "amount"
+    if default_unit is None and any(canon.split("@")[0] in LINE_BY_NAME and LINE_BY_NAME[canon.split("@")[0]].unit == "amount"
                                     and lbl not in table.column_units for lbl, canon in table.columns.items()):
         issues.warning(file, None, None, "no unit stated (单位：…); assumed 万元")
-    present = [line for line in LINES if line.name in by_canonical]
-    labels = [by_canonical[line.name] for line in present]
+    targets = [(line, line.name, line.name) for line in LINES if line.name in by_canonical]
+    for role, pattern in _ROLE_COLUMN.items():
+        targets += [(line, f"{line.name}@{role}", pattern.format(line.name)) for line in LINES
+                    if f"{line.name}@{role}" in by_canonical]
+    labels = [by_canonical[canon] for _, canon, _ in targets]
     if table.numbers is not None:
         values, bad = table.numbers[labels].to_numpy(dtype=float), np.zeros((n, len(labels)), dtype=bool)
     elif labels:
@@ -205,18 +274,63 @@ def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFr
     else:
         values, bad = np.empty((n, 0)), np.empty((n, 0), dtype=bool)
     for i, j in zip(*np.nonzero(bad)):
-        issues.error(file, rows[i], labels[j], f"not a number: {table.cells[labels[j]].iloc[i]!r}")
+        row, column = _where(table, i, labels[j])
+        issues.error(file, row, column, f"not a number: {safe_text(table.cells[labels[j]].iloc[i])!r}")
         keep[i] = False
-    amounts = {}
-    for j, line in enumerate(present):
-        column = values[:, j]
-        if line.unit == "amount":
-            unit = table.column_units.get(labels[j]) or default_unit or "万元"
-            column = column / {"元": 1e4 * WAN_PER_YI, "万元": WAN_PER_YI, "亿元": 1.0}[unit]
-        amounts[line.name] = column
-    lines = pd.DataFrame({line.name: amounts.get(line.name, np.full(n, np.nan)) for line in LINES})
-    out = pd.concat([out, lines], axis=1)
-    return out[keep].reset_index(drop=True)
+    factors = {labels[j]: {"元": 1e4 * WAN_PER_YI, "万元": WAN_PER_YI, "亿元": 1.0}[table.column_units.get(labels[j]) or default_unit or "万元"]
+               for j, (line, _, _) in enumerate(targets) if line.unit == "amount"}
+    divisor = np.array([factors.get(label, 1.0) for label in labels])
+    limit = np.array([MAX_AMOUNT_YI if line.unit == "amount" else MAX_PERSONS for line, _, _ in targets])
+    converted = values / divisor if labels else values
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(converted) > limit
+    for i, j in zip(*np.nonzero(huge)):
+        row, where = _where(table, i, labels[j])
+        issues.error(file, row, where, f"implausible figure {values[i, j]:.6g} "
+                     f"({'over 1,000,000 亿元' if targets[j][0].unit == 'amount' else 'over 100 million persons'}): "
+                     "a typo or the wrong unit?")
+        keep[i] = False
+    columns = {name: converted[:, j] for j, (_, _, name) in enumerate(targets)}
+    if table.derived:
+        check_derived(table, by_canonical, factors, issues)
+    frame = {line.name: columns.get(line.name, np.full(n, np.nan)) for line in LINES}
+    frame.update((name, col) for name, col in columns.items() if name not in frame)
+    return frame
+
+
+def check_derived(table: RawTable, by_canonical: dict[str, str], factors: dict[str, float], issues) -> None:
+    """Growth (%) and change columns of a summary table against its current and prior values:
+    a warning naming file and sheet, row and column where they disagree beyond rounding."""
+    for label, (line, kind) in table.derived.items():
+        current, prior = by_canonical.get(line), by_canonical.get(f"{line}@prior")
+        if current is None or prior is None:
+            continue
+        now, _ = parse_numbers(table.cells[current])
+        before, _ = parse_numbers(table.cells[prior])
+        stated, bad = parse_numbers(table.cells[label].astype(str).str.replace("%", "", regex=False))
+        half = {col: table.cells[col].astype(str).map(_half_ulp) for col in (current, prior, label)}
+        for i in range(len(table.cells)):
+            a, b, s = now.iloc[i], before.iloc[i], stated.iloc[i]
+            if bad.iloc[i] or any(map(np.isnan, (a, b, s))) or (kind == "pct" and b == 0):
+                continue
+            ha, hb, hs = half[current].iloc[i], half[prior].iloc[i], half[label].iloc[i]
+            if kind == "pct":
+                computed = (a / b - 1) * 100
+                tolerance = hs + 100 * (ha + hb * abs(a / b)) / abs(b) + 1e-9
+            else:
+                computed, tolerance = a - b, ha + hb + hs + 1e-9
+            if abs(s - computed) > tolerance:
+                shown = f"{computed:.2f}%" if kind == "pct" else f"{computed:,.2f}"
+                issues.warning(table.file, table.rows[i], label,
+                               f"stated {safe_text(table.cells[label].iloc[i])} but the figures give {shown}; "
+                               "derived columns are checked, not read")
+
+
+def _half_ulp(text: str) -> float:
+    """Half a unit in the last printed digit of a number cell: its rounding margin."""
+    cleaned = normalise_text(text).rstrip("%)")
+    decimals = len(cleaned.split(".", 1)[1]) if "." in cleaned else 0
+    return 0.5 * 10 ** -decimals
 
 
 def build_panel(records: pd.DataFrame, dataset: pd.Series | str = "user") -> pd.DataFrame:
@@ -242,6 +356,8 @@ def build_panel(records: pd.DataFrame, dataset: pd.Series | str = "user") -> pd.
             jan[name] = np.nan
         for name in FLOWS:
             jan[name] = jan[name] / 2.0
+        for name in reported_columns(rec):
+            jan[name] = np.nan  # a reported 1–2月 figure is not January's
         jan["jan_feb_combined"] = True
         rec.loc[combined, "jan_feb_combined"] = True
         rec = pd.concat([rec, jan], ignore_index=True)
@@ -267,8 +383,16 @@ def build_panel(records: pd.DataFrame, dataset: pd.Series | str = "user") -> pd.
             panel[monthly(name)] = np.asarray(month_value, dtype=float)
         else:
             panel[name] = rec[name].to_numpy(dtype=float)
+    for name in reported_columns(rec):  # reported 上年同期 / 本月数, only where some file carried them
+        line = name.rsplit("_", 2)[0] if name.endswith("_m_reported") else name[:-len("_prior_reported")]
+        panel[reported_column(line, "month" if name.endswith("_m_reported") else "prior")] = rec[name].to_numpy(dtype=float)
     panel["jan_feb_combined"] = rec["jan_feb_combined"].to_numpy(dtype=bool)
     panel["dataset"] = rec["dataset"].astype(str).to_numpy()
     panel["source_file"] = rec["source_file"].astype(str).to_numpy()
     panel["source_row"] = rec["source_row"].astype("int64").to_numpy()
-    return panel[panel_columns()]
+    return panel[panel_columns() + [c for c in panel.columns if c.endswith("_reported")]]
+
+
+def reported_columns(records: pd.DataFrame) -> list[str]:
+    """Record columns holding reported prior-year or monthly figures that carry any value."""
+    return [c for c in records.columns if c.endswith(("_prior_reported", "_m_reported")) and records[c].notna().any()]

@@ -8,13 +8,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import config
-from .cleaning import build_panel, load_aliases, table_records
+from .cleaning import build_panel, load_aliases, records_frame, table_columns
 from ..errors import DataError, SoeError
 from .reading import find_raw_files, read_raw_file
-from .validation import (IssueLog, check_duplicates, check_months, check_panel_flows, check_rows,
+from .core import safe_text, spreadsheet_safe
+from .validation import (IssueLog, check_duplicates, check_months, check_panel_flows, check_reported, check_rows,
                          check_totals, check_unit_slips)
 
 DATASET_FILE = "dataset.json"
@@ -33,9 +35,9 @@ class IngestResult:
 
 def _shown(path: Path, root: Path | None) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix() if root else str(path)
+        return safe_text(path.resolve().relative_to(root.resolve()).as_posix() if root else str(path))
     except ValueError:
-        return str(path)
+        return safe_text(str(path))
 
 
 def dataset_of(path: Path, root: Path) -> str:
@@ -56,7 +58,8 @@ def dataset_of(path: Path, root: Path) -> str:
 
 
 def read_records(files: list[Path], root: Path | None, aliases: dict, issues: IssueLog) -> pd.DataFrame:
-    frames = []
+    parts = []
+    labels: dict[Path, str] = {}  # dataset.json per folder, read once
     for path in files:
         shown = _shown(path, root)
         try:
@@ -65,13 +68,13 @@ def read_records(files: list[Path], root: Path | None, aliases: dict, issues: Is
             issues.error(exc.file or shown, exc.row, exc.column, exc.detail)
             continue
         for table in tables:
-            records = table_records(table, aliases, issues)
-            if not records.empty:
-                records["dataset"] = dataset_of(path, root) if root else "user"
-                frames.append(records)
-    if not frames:
-        return pd.DataFrame()
-    return pd.concat(frames, ignore_index=True)
+            columns = table_columns(table, aliases, issues)
+            if columns is not None:
+                if path.parent not in labels:
+                    labels[path.parent] = dataset_of(path, root) if root else "user"
+                columns["dataset"] = np.full(len(columns["source_row"]), labels[path.parent], dtype=object)
+                parts.append(columns)
+    return records_frame(parts)
 
 
 def check_and_build(records: pd.DataFrame, issues: IssueLog, history: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -85,6 +88,7 @@ def check_and_build(records: pd.DataFrame, issues: IssueLog, history: pd.DataFra
     check_months(records, issues)
     panel = build_panel(records.drop(columns=["is_total"]), records["dataset"])
     check_panel_flows(panel, issues)
+    check_reported(panel, issues)
     return panel
 
 
@@ -120,7 +124,7 @@ def ingest(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
     if aliases_file is None:
         # the alias file sits in data/raw; with a custom --raw folder, look beside or above it
         candidates = [raw_dir / "enterprise_aliases.csv", raw_dir.parent / "enterprise_aliases.csv"]
-        aliases_file = next((c for c in candidates if c.exists()), config.ALIASES_FILE)
+        aliases_file = next((c for c in candidates if c.exists()), None)
     issues = IssueLog()
     records = read_records(files, raw_dir, load_aliases(aliases_file), issues)
     panel = check_and_build(records, issues)
@@ -144,6 +148,10 @@ def _atomic_write(target: Path, write) -> None:
 
 def write_outputs(result: IngestResult, out_dir: Path) -> None:
     """Write the panel and quality table: each file appears complete or not at all."""
-    _atomic_write(out_dir / "panel.parquet", lambda p: result.panel.to_parquet(p, index=False))
-    _atomic_write(out_dir / "data_quality.csv",
-                  lambda p: result.quality.to_csv(p, index=False, encoding="utf-8-sig"))
+    # dictionary-encode only the text columns: on the float columns it halves the write speed for little
+    text_columns = [c for c in result.panel.columns if result.panel[c].dtype == object or str(result.panel[c].dtype) in ("str", "string")]
+    _atomic_write(out_dir / "panel.parquet",
+                  lambda p: result.panel.to_parquet(p, index=False, use_dictionary=text_columns))
+    # text from raw files may start with = + - @: never let a spreadsheet run it as a formula
+    quality = result.quality.astype(object).map(spreadsheet_safe) if len(result.quality) else result.quality
+    _atomic_write(out_dir / "data_quality.csv", lambda p: quality.to_csv(p, index=False, encoding="utf-8-sig"))

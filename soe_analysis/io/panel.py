@@ -13,7 +13,9 @@ import pandas as pd
 from .. import config
 from ..errors import SoeError
 from ..periods import parse_month
-from ..schema import DATASET_LABELS, LINE_BY_NAME, monthly, ytd
+import numpy as np
+
+from ..schema import DATASET_LABELS, LINE_BY_NAME, monthly, reported_column, ytd
 
 
 def load_panel(path: str | Path | None = None) -> pd.DataFrame:
@@ -56,6 +58,49 @@ def value_column(line: str, basis: str = "ytd") -> str:
     if spec.kind == "stock":
         return line
     return ytd(line) if basis == "ytd" else monthly(line)
+
+
+def _line_of(column: str) -> str:
+    return column[:-len("_ytd")] if column.endswith("_ytd") else column
+
+
+def prior_year_ytd(panel: pd.DataFrame, month, line: str) -> tuple[pd.Series, pd.Series]:
+    """Per enterprise reporting at ``month``: the prior-year figure to compare with, and its basis.
+
+    ``line`` is a line (``revenue``) or a panel column (``revenue_ytd``, ``total_assets``). The
+    reported 上年同期 figure printed in this month's report is used where present
+    (``reported_prior_year``): the comparable basis (可比口径) official figures use, right across
+    scope changes and restatements. Otherwise last year's own panel figure for the same month
+    (``panel_prior_year``). Enterprises with neither are left out. Returns (values 亿元, basis).
+    """
+    line = _line_of(line)
+    column = value_column(line, "ytd")
+    now = month_rows(panel, month)
+    before = month_rows(panel, parse_month(month) - 12)
+    own = before[column].reindex(now.index)
+    reported_col = reported_column(line, "prior")
+    reported = now[reported_col] if reported_col in now else pd.Series(np.nan, index=now.index)
+    values = reported.where(reported.notna(), own)
+    basis = pd.Series(np.where(reported.notna(), "reported_prior_year", "panel_prior_year"), index=now.index)
+    keep = values.notna()
+    return values[keep].astype(float), basis[keep]
+
+
+def reported_prior(panel: pd.DataFrame, month, column: str) -> pd.Series | None:
+    """:func:`prior_year_ytd` values when some enterprise reported 上年同期 for ``column`` that
+    month; None otherwise (the caller keeps its like-for-like panel comparison)."""
+    values, basis = prior_year_ytd(panel, month, column)
+    return values if (basis == "reported_prior_year").any() else None
+
+
+def yoy_basis(panel: pd.DataFrame, month, lines=("revenue", "total_profit")) -> str:
+    """``reported_prior_year`` when every enterprise's prior-year figure for ``lines`` was reported,
+    ``panel_prior_year`` when none was, ``mixed`` otherwise."""
+    bases = pd.concat([prior_year_ytd(panel, month, line)[1] for line in lines])
+    kinds = set(bases)
+    if kinds == {"reported_prior_year"}:
+        return "reported_prior_year"
+    return "mixed" if len(kinds) > 1 else "panel_prior_year"
 
 
 def dataset_label(panel: pd.DataFrame) -> str:

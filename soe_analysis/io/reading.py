@@ -1,15 +1,20 @@
-"""Reading raw flash-report files (CSV or XLSX) into a table of text cells, with their locations.
+"""Reading raw flash-report files (CSV or XLSX) into tables of text cells, with their locations.
 
-Nothing is interpreted here beyond finding the header, the unit and the period spelled outside
-the table: numbers stay text until :mod:`soe_analysis.io.cleaning` parses them, so every problem
-can be reported with its file, row and column.
+Three layouts are recognised, all read into the same :class:`RawTable` shape (one row per
+enterprise, one column per line) so cleaning and validation are shared:
+
+- the **wide** table: one row per enterprise, one column per line;
+- the city **summary** table (汇总表): an indicator over sub-columns (本年累计 · 上年同期 · 同比增减(%));
+- the **enterprise form** (企业财务快报): items as rows, columns 本月数 · 本年累计数 · 上年同期累计数.
+
+See :mod:`soe_analysis.io.layouts` for the last two. Nothing is interpreted here beyond finding
+the header, the unit and the period spelled outside the table: numbers stay text until
+:mod:`soe_analysis.io.cleaning` parses them.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,19 +25,21 @@ import pandas as pd
 from ..errors import DataError
 from ..periods import normalise_text
 from ..schema import ENTERPRISE_HEADERS, LINES, PERIOD_HEADERS
+from .core import (MAX_CELL_CHARS, MISSING_TOKENS, Grid, csv_text, grid_from_text, is_note_row, read_grids,
+                   safe_text, title_info)
 
 RAW_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 30
-# Cell texts that mean "not reported": missing (NaN), never zero.
-MISSING_TOKENS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "－", "nan", "none", "null", "n/a", "na", "×"})
+FAST_MAX_COLUMNS = 300
 NOT_REPORTS = frozenset({"enterprise_aliases.csv"})  # files that live beside reports but are not reports
+QUIET_COLUMNS = frozenset({"序号", "行次", "编号", "no", "no.", "栏次"})  # bookkeeping columns, ignored without a word
 _UNIT_RE = re.compile(r"(万元|亿元|元)")
-_TITLE_UNIT_RE = re.compile(r"(?:金额)?单位[:：]?\s*(?:人民币)?\s*(万元|亿元|元)")
 _SUFFIX_RE = re.compile(r"^(?P<name>.+?)[(\[](?P<suffix>[^()\[\]]*)[)\]]$")
-_NOTE_RE = re.compile(r"^(注|备注|说明|填报|制表|审核|负责人|联系人|note)", re.IGNORECASE)
-_PERIOD_IN_TEXT_RE = re.compile(r"(\d{4})\s*年\s*(?:(\d{1,2})\s*[-~至到—–]\s*)?(\d{1,2})\s*月")
-_UNIT_SUFFIXES = {"元": "元", "万元": "万元", "亿元": "亿元", "人": None, "个": None, "人数": None}
+_UNIT_SUFFIXES = {"元": "元", "万元": "万元", "亿元": "亿元", "人民币元": "元", "人民币万元": "万元",
+                  "人民币亿元": "亿元", "人": None, "个": None, "人数": None}
 _IGNORABLE_SUFFIXES = ("本年累计", "累计", "本期", "本年", "期末", "期末数", "期末余额", "合计")
+
+__all__ = ["MISSING_TOKENS", "RawTable", "find_raw_files", "header_key", "match_header", "read_raw_file"]
 
 
 def header_key(text) -> str:
@@ -55,11 +62,20 @@ def _alias_table() -> dict[str, str]:
 HEADER_ALIASES = _alias_table()
 
 
+@functools.lru_cache(maxsize=65536)
+def _match_header_cached(text: str) -> tuple[str | None, str | None]:
+    return _match_header(text)
+
+
 def match_header(text) -> tuple[str | None, str | None]:
     """Map a header cell to (canonical column or None, unit stated in it or None).
 
     ``资产总额(万元)`` → ("total_assets", "万元"); ``所有者权益（合计）`` → ("equity", None).
     """
+    return _match_header_cached(text) if isinstance(text, str) else _match_header(text)
+
+
+def _match_header(text) -> tuple[str | None, str | None]:
     key = header_key(text)
     if not key:
         return None, None
@@ -82,189 +98,132 @@ def match_header(text) -> tuple[str | None, str | None]:
 
 @dataclass
 class RawTable:
-    """One table found in a raw file: text cells below the header, with their origins."""
+    """One table found in a raw file: text cells below the header, with their origins.
 
-    file: str  # path as shown to the user
-    cells: pd.DataFrame  # text cells; columns are the original header texts (de-duplicated)
+    ``columns`` maps a header label to a canonical name: ``enterprise``, ``period``, a line
+    (``revenue``: the current value), or a line with a role: ``revenue@prior`` (the reported
+    上年同期 figure), ``revenue@month`` (a reported 本月数). ``derived`` maps labels of growth and
+    change columns to (line, ``pct`` or ``change``): cross-checked, never read as data.
+    """
+
+    file: str  # path as shown to the user (with ``[sheet]`` for a worksheet)
+    cells: pd.DataFrame  # text cells; columns are the header labels (de-duplicated)
     rows: list[int]  # 1-based row number in the file of each cell row
-    columns: dict[str, str]  # original header text → canonical name (recognised ones only)
-    column_units: dict[str, str]  # original header text → unit stated in that header
+    columns: dict[str, str]  # header label → canonical name (recognised ones only)
+    column_units: dict[str, str]  # header label → unit stated in that header
     unit: str | None  # unit from a title line, if any
     title_period: str | None  # a period spelled in a title line or the file name
     ignored_columns: list[str] = field(default_factory=list)
     numbers: pd.DataFrame | None = None  # line columns already parsed (fast path), unit not applied
     duplicate_columns: list[tuple[str, str]] = field(default_factory=list)  # (header, canonical)
     sheet: str | None = None
-
-
-def _decode(data: bytes, shown: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DataError("cannot decode the file as UTF-8 or GBK/GB18030 text", file=shown)
-
-
-def _csv_text(path: Path, shown: str) -> tuple[str, str]:
-    data = path.read_bytes()
-    if not data.strip():
-        raise DataError("empty file", file=shown)
-    if data[:4] == b"PK\x03\x04":
-        raise DataError("this is an XLSX/ZIP file with a .csv name; rename it to .xlsx", file=shown)
-    text = _decode(data, shown)
-    head = text[:4096]
-    # tab- or semicolon-separated exports exist; the sniffer is slow and fooled by 1,234 figures
-    delimiter = max(",\t;", key=lambda d: (head.count(d), d == ","))
-    return text, delimiter
-
-
-def _grid_from_text(text: str, delimiter: str, limit: int | None = None) -> list[tuple[int, list[str]]]:
-    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return [(i + 1, row) for i, row in enumerate(itertools.islice(rows, limit))]
+    derived: dict[str, tuple[str, str]] = field(default_factory=dict)
+    enterprise_candidates: list[str] = field(default_factory=list)  # forms: names to resolve, in order
+    cell_rows: dict[str, int] = field(default_factory=dict)  # forms: the file row of each label's cell
+    notes: list[tuple[int | None, str | None, str]] = field(default_factory=list)  # (row, column, warning)
+    layout: str = "wide"
+    header_row: int | None = None  # file row of the (last) header row
+    labels: list[str] = field(default_factory=list)  # every header label, in file order
 
 
 def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> RawTable | None:
-    """A well-formed CSV parsed by pandas' C reader (numbers included); None → use the careful path.
+    """A well-formed wide CSV parsed by Arrow's C++ reader (numbers included); None → the careful path.
 
-    Anything unusual (text in a number, (1.2) negatives, full-width digits, ragged rows, quoted
-    line breaks) makes pandas fail or is detected here, and the careful path then reports it.
+    Anything unusual (text in a number, separators, (1.2) negatives, full-width digits, ragged
+    rows, blank lines, quoted line breaks, over-long cells) makes Arrow fail or is detected here,
+    and the careful path then reports it with its row and column.
     """
-    head = _grid_from_text(text, delimiter, HEADER_SEARCH_ROWS)
-    index = _find_header(head)
+    cut = 0
+    for _ in range(4 * HEADER_SEARCH_ROWS):  # the header is near the top: parse only that much here
+        cut = text.find("\n", cut) + 1
+        if cut == 0:
+            cut = len(text)
+            break
+    head = grid_from_text(text[:cut], delimiter, shown, HEADER_SEARCH_ROWS)
+    index = find_header(head)
     if index is None or any("\n" in c or "\r" in c for _, row in head[:index + 1] for c in row):
         return None
-    meta = _table_from_grid(head[:index + 1], shown, file_name, None)
-    labels = list(meta.cells.columns)
+    from .layouts import sub_header_rows
+
+    if sub_header_rows(head, index):
+        return None
+    meta = wide_header(Grid(shown, head[:index + 1], file_name=file_name), index)
+    labels = meta.labels
+    if len(labels) > FAST_MAX_COLUMNS:  # per-column cost would dominate: read it the careful way
+        return None
     numeric = [label for label, canon in meta.columns.items() if canon not in ("enterprise", "period")]
-    dtypes = {i: ("float64" if label in numeric else object) for i, label in enumerate(labels)}
+    number_at = [labels.index(label) for label in numeric]
+    text_at = [j for j in range(len(labels)) if labels[j] not in numeric]
+    names = [str(j) for j in range(len(labels))]
     try:
-        body = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=index + 1,
-                           names=list(range(len(labels))), dtype=dtypes, na_values=sorted(MISSING_TOKENS),
-                           keep_default_na=False, thousands=",", skip_blank_lines=False, index_col=False,
-                           engine="c")
-    except (ValueError, pd.errors.ParserError):
+        import pyarrow as pa
+        from pyarrow import csv as pacsv
+
+        table = pacsv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(skip_rows=head[index][0], column_names=names, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={names[j]: (pa.float64() if j in number_at else pa.string()) for j in range(len(names))},
+                null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except (pa.ArrowInvalid, ValueError):
         return None
-    body.columns = labels
-    if numeric and np.isinf(body[numeric].to_numpy(dtype=float)).any():
+    n = table.num_rows
+    numbers = np.column_stack([table.column(j).to_numpy(zero_copy_only=False) for j in number_at]) if number_at \
+        else np.empty((n, 0))
+    import pyarrow.compute as pc
+
+    if any((pc.max(pc.utf8_length(table.column(j))).as_py() or 0) > MAX_CELL_CHARS for j in text_at):
         return None
-    rows = np.arange(len(body)) + index + 2
-    filled = body.notna().sum(axis=1).to_numpy()
+    texts = np.column_stack([table.column(j).to_numpy(zero_copy_only=False) for j in text_at]) if text_at \
+        else np.empty((n, 0), dtype=object)
+    if not np.isfinite(numbers[~np.isnan(numbers)]).all():
+        return None
+    is_text = texts != None  # elementwise: Arrow nulls come back as None
+    rows = np.arange(n) + head[index][0] + 1
+    filled = (~np.isnan(numbers)).sum(axis=1) + is_text.sum(axis=1)
     keep = filled > 0
-    text_labels = [label for label in labels if label not in numeric]
     for i in np.flatnonzero((filled > 0) & (filled <= 2)):
-        first = next((str(v) for v in body.iloc[i] if isinstance(v, str) and v.strip()), "")
-        if first and _NOTE_RE.match(normalise_text(first)):
+        if is_note_row([v for v in texts[i] if isinstance(v, str)]):
             keep[i] = False
-    body = body[keep].reset_index(drop=True)
-    return RawTable(file=shown, cells=body[text_labels].fillna("").astype(str), rows=rows[keep].tolist(),
-                    columns=meta.columns, column_units=meta.column_units, unit=meta.unit,
-                    title_period=meta.title_period, ignored_columns=meta.ignored_columns,
-                    duplicate_columns=meta.duplicate_columns, numbers=body[numeric])
+    texts = np.where(is_text, texts, "")[keep]
+    meta.cells = pd.DataFrame(texts, columns=[labels[j] for j in text_at], dtype=object)
+    meta.rows = rows[keep].tolist()
+    meta.numbers = pd.DataFrame(numbers[keep], columns=numeric)
+    return meta
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m")
-    return str(value)
-
-
-def _grids_from_xlsx(path: Path, shown: str) -> list[tuple[str, list[tuple[int, list[str]]]]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if path.stat().st_size == 0:
-        raise DataError("empty file", file=shown)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise DataError(f"not a readable XLSX workbook ({type(exc).__name__})", file=shown) from None
-    except Exception as exc:  # zipfile.BadZipFile and friends
-        raise DataError(f"not a readable XLSX workbook ({type(exc).__name__})", file=shown) from None
-    grids = []
-    try:
-        for sheet in book.worksheets:
-            grid = [(i + 1, [_cell_text(v) for v in row])
-                    for i, row in enumerate(sheet.iter_rows(values_only=True))]
-            grids.append((sheet.title, grid))
-    finally:
-        book.close()
-    return grids
-
-
-def _find_header(grid: list[tuple[int, list[str]]]) -> int | None:
+def find_header(grid: list[tuple[int, list[str]]]) -> int | None:
+    """Index in ``grid`` of the wide/summary header: an enterprise column and three known lines."""
     for index, (_, row) in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        names = [match_header(cell)[0] for cell in row]
+        names = {match_header(cell)[0] for cell in set(row)}
         lines = sum(1 for n in names if n and n not in ("enterprise", "period"))
         if "enterprise" in names and lines >= 3:
             return index
     return None
 
 
-def _title_info(texts: list[str], file_name: str) -> tuple[str | None, str | None]:
-    unit = period = None
-    for text in texts:
-        norm = normalise_text(text)
-        found = _TITLE_UNIT_RE.search(norm)
-        if found and unit is None:
-            unit = found.group(1)
-        found = _PERIOD_IN_TEXT_RE.search(norm)
-        if found and period is None:
-            period = found.group(0)
-    if period is None:
-        found = _PERIOD_IN_TEXT_RE.search(normalise_text(file_name))
-        if found:
-            period = found.group(0)
-        else:
-            found = re.search(r"(\d{4})[-_.]?(\d{2})(?!\d)", file_name)
-            if found and 1 <= int(found.group(2)) <= 12:
-                period = f"{found.group(1)}-{found.group(2)}"
-    return unit, period
-
-
-def _table_from_grid(grid, shown: str, file_name: str, sheet: str | None) -> RawTable | None:
-    header_index = _find_header(grid)
-    if header_index is None:
-        return None
-    header_row_no, header = grid[header_index]
-    above = [cell for _, row in grid[:header_index] for cell in row if cell]
-    unit, title_period = _title_info(above, file_name)
-
-    labels: list[str] = []
-    columns: dict[str, str] = {}
-    column_units: dict[str, str] = {}
-    ignored: list[str] = []
-    duplicates: list[tuple[str, str]] = []
-    seen: dict[str, str] = {}
-    for position, cell in enumerate(header):
-        label = cell.strip() or f"(column {position + 1})"
-        while label in labels:
-            label += "'"
+def unique_labels(cells: list[str]) -> list[str]:
+    """Header labels made unique in linear time: a repeat gets ``#2``, ``#3`` …"""
+    counts: dict[str, int] = {}
+    labels = []
+    taken = set()
+    for position, cell in enumerate(cells):
+        base = safe_text(cell.strip()) or f"(column {position + 1})"
+        label = base
+        while label in taken:
+            counts[base] = counts.get(base, 1) + 1
+            label = f"{base}#{counts[base]}"
+        taken.add(label)
         labels.append(label)
-        canonical, header_unit = match_header(cell)
-        if canonical is None:
-            if cell.strip():
-                ignored.append(label)
-            continue
-        if canonical in seen:
-            duplicates.append((label, canonical))
-            continue
-        seen[canonical] = label
-        columns[label] = canonical
-        if header_unit:
-            column_units[label] = header_unit
+    return labels
 
-    width = len(labels)
+
+def body_frame(grid, start: int, width: int, shown: str) -> tuple[list[int], pd.DataFrame]:
+    """Rows below the header (notes dropped) as a frame of ``width`` text columns."""
     body_rows, body = [], []
-    for row_no, row in grid[header_index + 1:]:
-        filled = [c for c in row if c and not c.isspace()]
-        if not filled:
-            continue
-        if len(filled) <= 2 and _NOTE_RE.match(normalise_text(filled[0])):
+    for row_no, row in grid[start:]:
+        if is_note_row(row):
             continue
         if len(row) > width and any(c.strip() for c in row[width:]):
             used = max(i for i, c in enumerate(row) if c.strip()) + 1
@@ -272,43 +231,82 @@ def _table_from_grid(grid, shown: str, file_name: str, sheet: str | None) -> Raw
                             file=shown, row=row_no, column=str(width + 1))
         body_rows.append(row_no)
         body.append((row + [""] * width)[:width])
-    cells = pd.DataFrame(body, columns=labels, dtype=object) if body else pd.DataFrame(columns=labels, dtype=object)
-    return RawTable(file=shown, cells=cells, rows=body_rows, columns=columns,
-                    column_units=column_units, unit=unit, title_period=title_period,
-                    ignored_columns=ignored, duplicate_columns=duplicates, sheet=sheet)
+    return body_rows, pd.DataFrame(body, columns=range(width), dtype=object)
+
+
+def wide_header(grid: Grid, header_index: int) -> RawTable:
+    """The wide table's header at ``grid.rows[header_index]``: columns mapped, no cells yet."""
+    header = grid.rows[header_index][1]
+    above = [cell for _, row in grid.rows[:header_index] for cell in row if cell]
+    unit, title_period = title_info(above, grid.file_name)
+    labels = unique_labels(header)
+    table = RawTable(file=grid.shown, cells=pd.DataFrame(), rows=[], columns={}, column_units={},
+                     unit=unit, title_period=title_period, sheet=grid.sheet,
+                     header_row=grid.rows[header_index][0], labels=labels)
+    seen: set[str] = set()
+    for label, cell in zip(labels, header):
+        canonical, header_unit = match_header(cell)
+        if canonical is None:
+            if cell.strip() and header_key(cell) not in QUIET_COLUMNS:
+                table.ignored_columns.append(label)
+            continue
+        if canonical in seen:
+            table.duplicate_columns.append((label, canonical))
+            continue
+        seen.add(canonical)
+        table.columns[label] = canonical
+        if header_unit:
+            table.column_units[label] = header_unit
+    return table
+
+
+def table_from_grid(grid: Grid) -> RawTable | None:
+    """The wide table in a grid (or a summary table when sub-header rows follow), else None."""
+    header_index = find_header(grid.rows)
+    if header_index is None:
+        return None
+    from .layouts import summary_table
+
+    summary = summary_table(grid, header_index)
+    if summary is not None:
+        return summary
+    table = wide_header(grid, header_index)
+    table.rows, cells = body_frame(grid.rows, header_index + 1, len(table.labels), grid.shown)
+    cells.columns = table.labels
+    table.cells = cells
+    return table
 
 
 def read_raw_file(path: str | Path, shown: str | None = None) -> list[RawTable]:
     """Read one raw file into its tables. Raises :class:`DataError` for unreadable files."""
+    from .layouts import form_table
+
     path = Path(path)
-    shown = shown or str(path)
-    if not path.exists():
-        raise DataError("file not found", file=shown)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        text, delimiter = _csv_text(path, shown)
+    shown = safe_text(shown or str(path))
+    if path.suffix.lower() == ".csv" and path.exists():
+        text, delimiter = csv_text(path, shown)
         fast = _fast_csv_table(text, delimiter, shown, path.name)
         if fast is not None:
             return [fast]
-        grids = [(None, _grid_from_text(text, delimiter))]
-    elif suffix in (".xlsx", ".xlsm"):
-        grids = _grids_from_xlsx(path, shown)
-    elif suffix == ".xls":
-        raise DataError("old .xls workbooks are not supported; save it as .xlsx", file=shown)
+        grids = [Grid(shown, grid_from_text(text, delimiter, shown), file_name=path.name)]
     else:
-        raise DataError(f"unsupported file type {suffix or '(none)'}; expected .csv or .xlsx", file=shown)
+        grids = read_grids(path, shown)
     tables = []
-    for sheet, grid in grids:
-        if not any(any(c.strip() for c in row) for _, row in grid):
+    for grid in grids:
+        if not grid.rows:
             continue
-        table = _table_from_grid(grid, shown, path.name, sheet)
+        table = table_from_grid(grid) or form_table(grid)
         if table is not None:
             tables.append(table)
-    if not tables:
-        if not any(any(c.strip() for c in row) for _, grid in grids for _, row in grid):
-            raise DataError("empty file", file=shown)
+    notes = [note for grid in grids for note in grid.notes]
+    if tables:
+        tables[0].notes.extend((None, None, note) for note in notes)
+    elif not any(grid.rows for grid in grids):
+        raise DataError("empty file" + ("; " + "; ".join(notes) if notes else ""), file=shown)
+    else:
         raise DataError("no header row found: need an enterprise column (企业名称/单位名称) and at "
-                        "least three known lines (资产总额, 营业总收入, …) in one row", file=shown, row=1)
+                        "least three known lines (资产总额, 营业总收入, …) in one row, or an enterprise "
+                        "form (项目 · 本年累计数)", file=grids[0].shown, row=grids[0].rows[0][0])
     return tables
 
 
@@ -318,5 +316,6 @@ def find_raw_files(root: str | Path) -> list[Path]:
     if root.is_file():
         return [root]
     files = [p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in RAW_SUFFIXES
-             and not p.name.startswith(("~$", ".")) and p.name not in NOT_REPORTS and not any(part.startswith(".") for part in p.relative_to(root).parts)]
+             and not p.name.startswith(("~$", ".")) and p.name not in NOT_REPORTS
+             and not any(part.startswith(".") for part in p.relative_to(root).parts)]
     return sorted(files)

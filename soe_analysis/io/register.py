@@ -25,9 +25,9 @@ a year; terms in months.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
+from dataclasses import dataclass
 import math
 import re
 from pathlib import Path
@@ -36,11 +36,11 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from .cleaning import is_total_name, load_aliases, parse_number
+from .cleaning import load_aliases, parse_number
 from ..errors import DataError
 from ..metrics import WAN_PER_YI
 from ..periods import month_str, normalise_text, parse_month
-from .reading import MISSING_TOKENS
+from .core import MISSING_TOKENS, NOTE_RE, cell_text, is_total_name, read_grids, safe_text, title_info
 
 # ----------------------------------------------------------------------------- vocabulary
 
@@ -97,10 +97,8 @@ RATE_MAX_PCT = 24.0  # the judicial ceiling on private lending rates before 2020
 TERM_MAX_MONTHS = 600
 
 _UNIT_RE = re.compile(r"[（(\[【]\s*([^）)\]】]*)\s*[）)\]】]")
-_TITLE_UNIT_RE = re.compile(r"(?:金额)?单位[:：]?\s*(亿元|万元|元)")
 _MISSING = MISSING_TOKENS
-_TOTAL_NAMES = {"合计", "总计", "汇总", "小计", "total", "grandtotal"}
-_NOTE_PREFIXES = ("注", "说明", "填报", "制表", "审核", "note")
+_TOTAL_NAMES = {"小计", "grandtotal"}  # beside the flash reports' 合计 names (is_total_name)
 
 
 def _norm(text) -> str:
@@ -210,29 +208,20 @@ def parse_term(value, unit: str = "月") -> float:
 
 # ----------------------------------------------------------------------------- file reading
 
-def _read_rows(path: Path) -> list[tuple[int, list]]:
-    """(1-based file row, cells) of a CSV (UTF-8/BOM/GBK) or XLSX first sheet."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            import openpyxl
+def _register_cell(value) -> str:
+    """A worksheet cell as text; a date cell keeps its day (the flash reports only need the month)."""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    return cell_text(value)
 
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:
-            raise DataError(f"not a readable workbook ({type(exc).__name__})", file=str(path)) from None
-        sheet = book.worksheets[0]
-        rows = [(i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
-        book.close()
-        return rows
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DataError("not UTF-8 or GBK text", file=str(path))
-    return [(i, row) for i, row in enumerate(csv.reader(text.splitlines()), start=1)]
+
+def _read_rows(path: Path, warnings: list) -> list[tuple[int, list]]:
+    """(1-based file row, cells) of a CSV (UTF-8/BOM/GBK) or the first visible worksheet, read by the
+    shared core (decoding, limits against hostile files, formulas without stored values)."""
+    grids = read_grids(path, str(path), _register_cell)
+    for note in grids[0].notes:
+        warnings.append(("warning", str(path), None, None, note))
+    return grids[0].rows
 
 
 def _header_key(cell) -> tuple[str | None, str]:
@@ -260,7 +249,7 @@ def _amount_factor(unit: str, title_unit: str | None, path: Path, column: str, w
                 return WAN_PER_YI
             if "万" in candidate:
                 return 1.0
-            if candidate.strip() in ("元", "yuan", "rmb"):
+            if candidate.strip().removeprefix("人民币") in ("元", "yuan", "rmb"):
                 return 1e-4
     warnings.append(("warning", str(path), None, column, "no unit stated for amounts; 万元 assumed"))
     return 1.0
@@ -276,6 +265,123 @@ def dataset_of(path: Path) -> dict:
         except (ValueError, OSError):
             raise DataError("unreadable dataset.json", file=str(meta)) from None
     return {"dataset": "user", "source": ""}
+
+
+@dataclass
+class _Sheet:
+    """What every row of one register is read with."""
+
+    file: str
+    kind: str
+    positions: dict  # column -> (cell index, header text, unit)
+    factors: dict
+    term_units: dict
+    end_of_as_of: pd.Timestamp | None
+    as_of: object
+
+    def cell(self, cells, col):
+        i = self.positions[col][0] if col in self.positions else None
+        return cells[i] if i is not None and i < len(cells) else None
+
+
+def _record(sheet: _Sheet, row_no: int, cells: list, name: str) -> dict:
+    """One debt row, parsed and checked; a DataError names its row and column."""
+    rec = {"enterprise": name, "source_file": sheet.file, "source_row": row_no}
+
+    def fail(col, message):
+        raise DataError(message, file=sheet.file, row=row_no, column=sheet.positions[col][1])
+
+    for col in ("old_instrument", "new_instrument"):
+        if col in sheet.positions:
+            text = _norm(sheet.cell(cells, col))
+            if text in _MISSING:
+                if col in REQUIRED[sheet.kind]:
+                    fail(col, "instrument is blank")
+                rec[col] = None
+                continue
+            code = _INSTRUMENT_LOOKUP.get(text)
+            if code is None:
+                fail(col, f"unknown instrument {normalise_text(sheet.cell(cells, col))!r} "
+                          "(信托/融资租赁/非标/银行贷款/债券)")
+            rec[col] = code
+    text = _norm(sheet.cell(cells, "repayment"))
+    code = _REPAYMENT_LOOKUP.get(text)
+    if code is None:
+        fail("repayment", f"unknown repayment type {normalise_text(sheet.cell(cells, 'repayment') or '')!r} "
+                          "(到期一次还本/等额本息/等额本金)")
+    rec["repayment"] = code
+
+    for col in ("amount", "penalty", "fees"):
+        if col not in sheet.positions:
+            rec[f"{col}_wan"] = 0.0 if col != "amount" else float("nan")
+            continue
+        try:
+            value = _parse_number(sheet.cell(cells, col))
+        except ValueError:
+            fail(col, f"not a number: {normalise_text(sheet.cell(cells, col))!r}")
+        if math.isnan(value):
+            if col == "amount":
+                fail(col, "amount is blank")
+            value = 0.0  # a blank fee or penalty cell in a register means none was paid
+        if value < 0 or (col == "amount" and value == 0):
+            fail(col, f"{'amount' if col == 'amount' else 'cost'} must be positive, got {value:g}")
+        rec[f"{col}_wan"] = value * sheet.factors[col]
+
+    for col in ("old_rate", "new_rate"):
+        if col not in sheet.positions:
+            continue
+        try:
+            value = parse_rate(sheet.cell(cells, col))
+        except ValueError as exc:
+            fail(col, str(exc))
+        if math.isnan(value) and col in REQUIRED[sheet.kind]:
+            fail(col, "rate is blank")
+        rec[f"{col}_pct"] = value
+
+    for col in ("old_term", "new_term"):
+        if col not in sheet.positions:
+            continue
+        try:
+            value = parse_term(sheet.cell(cells, col), sheet.term_units[col])
+        except ValueError as exc:
+            fail(col, str(exc))
+        if math.isnan(value) and col in REQUIRED[sheet.kind]:
+            fail(col, "term is blank")
+        rec[f"{col}_m"] = value
+
+    if "swap_date" in sheet.positions:
+        try:
+            when = parse_date(sheet.cell(cells, "swap_date"))
+        except ValueError as exc:
+            fail("swap_date", str(exc))
+        if pd.isna(when) and "swap_date" in REQUIRED[sheet.kind]:
+            fail("swap_date", "swap date is blank")
+        if sheet.end_of_as_of is not None and not pd.isna(when) and when > sheet.end_of_as_of:
+            fail("swap_date", f"swap dated {when.date()} is after the as-of month "
+                              f"{month_str(parse_month(sheet.as_of))}")
+        rec["swap_date"] = when
+
+    raw_id = sheet.cell(cells, "loan_id") if "loan_id" in sheet.positions else None
+    rec["loan_id"] = normalise_text(raw_id) if _norm(raw_id) not in _MISSING else f"R{row_no}"
+    rec["note"] = normalise_text(sheet.cell(cells, "note") or "") if "note" in sheet.positions else ""
+    return rec
+
+
+
+def _check_totals(frame: pd.DataFrame, total_rows: list, sheet: _Sheet) -> None:
+    """合计 rows: checked against the sum of the debts (within rounding), then dropped."""
+    for row_no, cells in total_rows:  # 合计: checked against the rows, then dropped
+        i = sheet.positions["amount"][0]
+        try:
+            stated = _parse_number(cells[i] if i < len(cells) else None) * sheet.factors["amount"]
+        except ValueError:
+            raise DataError("合计 amount is not a number", file=sheet.file, row=row_no,
+                            column=sheet.positions["amount"][1]) from None
+        total = frame["amount_wan"].sum()
+        tolerance = config.ROUNDING_TOLERANCE_WAN * len(frame) * max(sheet.factors["amount"], 1.0)
+        if not math.isnan(stated) and abs(stated - total) > tolerance:
+            raise DataError(f"合计 {stated:,.2f}万元 differs from the sum of the rows {total:,.2f}万元",
+                            file=sheet.file, row=row_no, column=sheet.positions["amount"][1])
 
 
 def read_register(path: str | Path | None = None, *, as_of=None, kind: str = "register") -> pd.DataFrame:
@@ -302,17 +408,11 @@ def read_register(path: str | Path | None = None, *, as_of=None, kind: str = "re
     path = Path(path) if path else (config.REGISTER_FILE if kind == "register" else config.REMAINING_DEBT_FILE)
     if not path.exists():
         raise DataError(f"{'register' if kind == 'register' else 'remaining-debt list'} not found", file=str(path))
-    rows = _read_rows(path)
+    warnings: list[tuple] = []
+    rows = _read_rows(path, warnings)
     header_index = _find_header(rows, path)
     file_label = str(path)
-    warnings: list[tuple] = []
-
-    title_unit = None
-    for _, cells in rows[:header_index]:
-        for cell in cells:
-            m = _TITLE_UNIT_RE.search(normalise_text(cell or ""))
-            if m:
-                title_unit = m[1]
+    title_unit, _ = title_info([cell for _, cells in rows[:header_index] for cell in cells if cell], "")
 
     header_row, header_cells = rows[header_index]
     positions: dict[str, tuple[int, str, str]] = {}  # column -> (cell index, header text, unit)
@@ -333,110 +433,28 @@ def read_register(path: str | Path | None = None, *, as_of=None, kind: str = "re
         end_of_as_of = parse_month(as_of).to_timestamp(how="end").normalize()
 
     aliases = load_aliases()  # 全称/简称 → canonical short name, as for the flash reports
+    sheet = _Sheet(file_label, kind, positions, factors, term_units, end_of_as_of, as_of)
     records = []
     total_rows = []
     for row_no, cells in rows[header_index + 1:]:
-        def cell(col):
-            i = positions[col][0] if col in positions else None
-            return cells[i] if i is not None and i < len(cells) else None
-
         if all(_norm(c) in _MISSING for c in cells):
             continue
-        name = normalise_text(cell("enterprise") or "")
+        name = normalise_text(sheet.cell(cells, "enterprise") or "")
         first = normalise_text(next((c for c in cells if _norm(c) not in _MISSING), ""))
         if is_total_name(name) or name.lower() in _TOTAL_NAMES:
             total_rows.append((row_no, cells))
             continue
-        if first.lower().startswith(_NOTE_PREFIXES) and (not name or name == first):
+        if NOTE_RE.match(first) and (not name or name == first):
             continue
         if not name:
             raise DataError("enterprise name is blank", file=file_label, row=row_no, column=positions["enterprise"][1])
-
         if aliases:
             canonical = aliases.get(name.lower())
             if canonical is None:
-                raise DataError(f"unknown enterprise {name!r} (add it to {config.ALIASES_FILE.name})",
+                raise DataError(f"unknown enterprise {safe_text(name)!r} (add it to {config.ALIASES_FILE.name})",
                                 file=file_label, row=row_no, column=positions["enterprise"][1])
             name = canonical
-        rec = {"enterprise": name, "source_file": file_label, "source_row": row_no}
-
-        def fail(col, message):
-            raise DataError(message, file=file_label, row=row_no, column=positions[col][1])
-
-        for col in ("old_instrument", "new_instrument"):
-            if col in positions:
-                text = _norm(cell(col))
-                if text in _MISSING:
-                    if col in REQUIRED[kind]:
-                        fail(col, "instrument is blank")
-                    rec[col] = None
-                    continue
-                code = _INSTRUMENT_LOOKUP.get(text)
-                if code is None:
-                    fail(col, f"unknown instrument {normalise_text(cell(col))!r} "
-                              "(信托/融资租赁/非标/银行贷款/债券)")
-                rec[col] = code
-        text = _norm(cell("repayment"))
-        code = _REPAYMENT_LOOKUP.get(text)
-        if code is None:
-            fail("repayment", f"unknown repayment type {normalise_text(cell('repayment') or '')!r} "
-                              "(到期一次还本/等额本息/等额本金)")
-        rec["repayment"] = code
-
-        for col in ("amount", "penalty", "fees"):
-            if col not in positions:
-                rec[f"{col}_wan"] = 0.0 if col != "amount" else float("nan")
-                continue
-            try:
-                value = _parse_number(cell(col))
-            except ValueError:
-                fail(col, f"not a number: {normalise_text(cell(col))!r}")
-            if math.isnan(value):
-                if col == "amount":
-                    fail(col, "amount is blank")
-                value = 0.0  # a blank fee or penalty cell in a register means none was paid
-            if value < 0 or (col == "amount" and value == 0):
-                fail(col, f"{'amount' if col == 'amount' else 'cost'} must be positive, got {value:g}")
-            rec[f"{col}_wan"] = value * factors[col]
-
-        for col in ("old_rate", "new_rate"):
-            if col not in positions:
-                continue
-            try:
-                value = parse_rate(cell(col))
-            except ValueError as exc:
-                fail(col, str(exc))
-            if math.isnan(value) and col in REQUIRED[kind]:
-                fail(col, "rate is blank")
-            rec[f"{col}_pct"] = value
-
-        for col in ("old_term", "new_term"):
-            if col not in positions:
-                continue
-            try:
-                value = parse_term(cell(col), term_units[col])
-            except ValueError as exc:
-                fail(col, str(exc))
-            if math.isnan(value) and col in REQUIRED[kind]:
-                fail(col, "term is blank")
-            rec[f"{col}_m"] = value
-
-        if "swap_date" in positions:
-            try:
-                when = parse_date(cell("swap_date"))
-            except ValueError as exc:
-                fail("swap_date", str(exc))
-            if pd.isna(when) and "swap_date" in REQUIRED[kind]:
-                fail("swap_date", "swap date is blank")
-            if end_of_as_of is not None and not pd.isna(when) and when > end_of_as_of:
-                fail("swap_date", f"swap dated {when.date()} is after the as-of month "
-                                  f"{month_str(parse_month(as_of))}")
-            rec["swap_date"] = when
-
-        raw_id = cell("loan_id") if "loan_id" in positions else None
-        rec["loan_id"] = normalise_text(raw_id) if _norm(raw_id) not in _MISSING else f"R{row_no}"
-        rec["note"] = normalise_text(cell("note") or "") if "note" in positions else ""
-        records.append(rec)
+        records.append(_record(sheet, row_no, cells, name))
 
     if not records:
         raise DataError("no debt rows below the header", file=file_label, row=header_row)
@@ -457,18 +475,7 @@ def read_register(path: str | Path | None = None, *, as_of=None, kind: str = "re
         raise DataError(f"duplicate 序号 {first['loan_id']!r}", file=file_label, row=int(first["source_row"]),
                         column=positions.get("loan_id", (0, "序号"))[1])
 
-    for row_no, cells in total_rows:  # 合计: checked against the rows, then dropped
-        i = positions["amount"][0]
-        try:
-            stated = _parse_number(cells[i] if i < len(cells) else None) * factors["amount"]
-        except ValueError:
-            raise DataError("合计 amount is not a number", file=file_label, row=row_no,
-                            column=positions["amount"][1]) from None
-        total = frame["amount_wan"].sum()
-        tolerance = config.ROUNDING_TOLERANCE_WAN * len(frame) * max(factors["amount"], 1.0)
-        if not math.isnan(stated) and abs(stated - total) > tolerance:
-            raise DataError(f"合计 {stated:,.2f}万元 differs from the sum of the rows {total:,.2f}万元",
-                            file=file_label, row=row_no, column=positions["amount"][1])
+    _check_totals(frame, total_rows, sheet)
 
     meta = dataset_of(path)
     frame.attrs.update(meta, file=file_label, kind=kind,
@@ -483,59 +490,6 @@ def quality_table(register: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(register.attrs.get("quality", []), columns=["severity", "file", "row", "column", "message"])
 
 
-# ----------------------------------------------------------------------------- plausibility
-
-FIVE_YEAR_THRESHOLD_MONTHS = 60  # a new loan over five years is priced off the 5-year LPR
-
-
-def lpr_for_term(dates, tenor_months, lpr: pd.DataFrame | None = None) -> np.ndarray:
-    """The LPR (percent) in force on each date for a loan of each term: the 5-year LPR above
-    :data:`FIVE_YEAR_THRESHOLD_MONTHS`, else the 1-year; NaN before the first fixing (2019-08-20).
-    Rates from :func:`soe_analysis.io.reference.load_lpr` (real, with sources)."""
-    from .reference import load_lpr, lpr_on
-
-    lpr = load_lpr() if lpr is None else lpr
-    one = lpr_on(dates, "1y", lpr=lpr).to_numpy(dtype=float)
-    five = lpr_on(dates, "5y", lpr=lpr).to_numpy(dtype=float)
-    return np.where(np.asarray(tenor_months, dtype=float) > FIVE_YEAR_THRESHOLD_MONTHS, five, one)
-
-
-def lpr_tenor_label(tenor_months) -> np.ndarray:
-    """``"1Y"`` or ``"5Y"``: which LPR prices a loan of this term."""
-    return np.where(np.asarray(tenor_months, dtype=float) > FIVE_YEAR_THRESHOLD_MONTHS, "5Y", "1Y")
-
-
-LPR_BAND_BELOW_PP = 1.0  # a new bank loan more than 1 point under the LPR is implausible
-LPR_BAND_ABOVE_PP = 2.0  # … or more than 2 points above it
-
-
-def _quality(frame: pd.DataFrame, warnings: list, positions: dict) -> pd.DataFrame:
-    """Findings that do not stop the analysis (severity ``warning``)."""
-    from .reference import load_lpr
-
-    rows = list(warnings)
-    head = {c: positions[c][1] for c in positions}
-    if "new_rate_pct" in frame and frame["new_rate_pct"].notna().any():
-        up = frame["new_rate_pct"] >= frame["old_rate_pct"]
-        for _, r in frame[up].iterrows():
-            rows.append(("warning", r["source_file"], int(r["source_row"]), head.get("new_rate"),
-                         f"new rate {r['new_rate_pct']:g}% is not below the old rate {r['old_rate_pct']:g}%: "
-                         "counted as a negative saving"))
-        try:
-            lpr = load_lpr()
-        except DataError:
-            lpr = None
-        if lpr is not None:
-            ref = lpr_for_term(frame["swap_date"], frame["new_term_m"], lpr=lpr)
-            bank = (frame["new_instrument"] == "bank_loan").to_numpy()
-            new = frame["new_rate_pct"].to_numpy()
-            off = bank & ((new < ref - LPR_BAND_BELOW_PP) | (new > ref + LPR_BAND_ABOVE_PP))
-            for (_, r), lp in zip(frame[off].iterrows(), ref[off]):
-                rows.append(("warning", r["source_file"], int(r["source_row"]), head.get("new_rate"),
-                             f"new bank-loan rate {r['new_rate_pct']:g}% is implausible against the LPR "
-                             f"{lp:g}% at {r['swap_date'].date()}"))
-            before = np.isnan(ref) & frame["swap_date"].notna().to_numpy()
-            for _, r in frame[before].iterrows():
-                rows.append(("warning", r["source_file"], int(r["source_row"]), head.get("swap_date"),
-                             "swap dated before the first LPR fixing (2019-08-20): no LPR comparison"))
-    return pd.DataFrame(rows, columns=["severity", "file", "row", "column", "message"])
+# plausibility checks live beside the reader; re-exported for the savings code
+from .register_checks import (FIVE_YEAR_THRESHOLD_MONTHS, LPR_BAND_ABOVE_PP, LPR_BAND_BELOW_PP,  # noqa: F401
+                              _quality, lpr_for_term, lpr_tenor_label)

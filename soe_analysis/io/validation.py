@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import WAN_PER_YI
-from ..schema import FLOWS, LINE_BY_NAME, LINES
+from ..schema import FLOWS, LINE_BY_NAME, LINES, reported_column, ytd
+from .core import safe_text
 
 WAN = 1 / WAN_PER_YI  # one 万元 in 亿元
 UNIT_FACTOR_THRESHOLD = 1000.0  # a ratio this far from an enterprise's own median is a unit slip
@@ -177,6 +178,19 @@ def check_months(records: pd.DataFrame, issues: IssueLog) -> None:
         return
     index = records["year"] * 12 + records["month"] - 1
     last_overall = index.max()
+    # only enterprises with a gap or an early last report need the detailed (slow) look
+    order = np.lexsort((index.to_numpy(), records["enterprise"].to_numpy()))
+    names, months = records["enterprise"].to_numpy()[order], index.to_numpy()[order]
+    same = names[1:] == names[:-1]
+    step = np.diff(months)
+    combined_jan = (months[1:] % 12 == 1) & (step == 2) & (months[:-1] % 12 == 11)  # Dec → Feb (1–2月)
+    gap = same & (step > 1) & ~combined_jan
+    ends = np.append(~same, True)
+    suspects = set(names[1:][gap]) | set(names[ends & (months < last_overall)])
+    if not suspects:
+        return
+    records = records[records["enterprise"].isin(suspects)]
+    index = index[records.index]
     for name, group in records.assign(_i=index).groupby("enterprise"):
         present = set(group["_i"])
         years_with_feb = {i // 12 for i in present if i % 12 == 1}
@@ -206,15 +220,44 @@ def check_panel_flows(panel: pd.DataFrame, issues: IssueLog) -> None:
                            f"{wan(-r[f'{name}_m'])} from the month before")
 
 
+def check_reported(panel: pd.DataFrame, issues: IssueLog) -> None:
+    """Reported figures against the panel's own: a form's 本月数 against the difference of its
+    year-to-date figures, and a reported 上年同期 against last year's own report (a restatement
+    or a scope change: the reported figure is kept as the comparable basis, with a warning)."""
+    key = panel["enterprise"] + "|" + (panel["year"] * 100 + panel["month"]).astype(str)
+    year_before = panel["enterprise"] + "|" + ((panel["year"] - 1) * 100 + panel["month"]).astype(str)
+    for line in LINES:
+        month_col = reported_column(line.name, "month") if line.kind == "flow" else None
+        if month_col in panel:
+            gap = (panel[month_col] - panel[f"{line.name}_m"]).abs() > 2 * WAN + 1e-9
+            for _, r in panel[gap.fillna(False)].iterrows():
+                issues.warning(r["source_file"], r["source_row"], line.zh,
+                               f"{r['enterprise']} {r['period']}: 本月数 {wan(r[month_col])} ≠ year-to-date "
+                               f"difference {wan(r[f'{line.name}_m'])}")
+        prior_col = reported_column(line.name, "prior")
+        if prior_col not in panel:
+            continue
+        value_col = ytd(line.name) if line.kind == "flow" else line.name
+        own = pd.Series(panel[value_col].to_numpy(), index=key).groupby(level=0).first()
+        last_year = year_before.map(own)
+        differs = (panel[prior_col] - last_year).abs() > WAN + 1e-9 * panel[prior_col].abs()
+        for index in np.flatnonzero(differs.fillna(False).to_numpy()):
+            r = panel.iloc[index]
+            issues.warning(r["source_file"], r["source_row"], line.zh,
+                           f"{r['enterprise']} {r['period']}: reported 上年同期 {line.zh} {wan(r[prior_col])} ≠ "
+                           f"last year's own report {wan(last_year.iloc[index])} (restatement or scope change?); "
+                           "year-on-year uses the reported figure")
+
+
 def format_quality(table: pd.DataFrame, limit: int = 30) -> str:
     """The data-quality table as plain text lines, errors first, at most ``limit`` rows."""
     if table.empty:
         return "data quality: no findings"
     lines = []
     for r in table.head(limit).itertuples():
-        where = ", ".join(x for x in (r.file, f"row {r.row}" if pd.notna(r.row) else "",
-                                      f"column {r.column}" if isinstance(r.column, str) and r.column else "") if x)
-        lines.append(f"{r.severity:7s} {where}: {r.message}")
+        where = ", ".join(x for x in (safe_text(r.file), f"row {r.row}" if pd.notna(r.row) else "",
+                                      f"column {safe_text(r.column)}" if isinstance(r.column, str) and r.column else "") if x)
+        lines.append(f"{r.severity:7s} {where}: {safe_text(r.message)}")
     if len(table) > limit:
         lines.append(f"… and {len(table) - limit} more (raise --limit to list them)")
     return "\n".join(lines)

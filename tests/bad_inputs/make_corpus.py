@@ -135,11 +135,84 @@ def main():
     book.save(HERE / "25_merged_title.xlsx")
     expect("25_merged_title.xlsx", "ok")
 
+    hostile(expect)
+
     with (HERE / "EXPECTED.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["file", "outcome", "row", "column", "message_contains"])
         w.writerows(expected)
     (HERE / "aliases.csv").write_text("alias,enterprise\n甲集团,甲集团\n乙集团,乙集团\n甲集团有限公司,甲集团\n", encoding="utf-8")
+
+
+def hostile(expect):
+    """Hostile and sloppy files (issue 10): each with its documented one-line outcome."""
+    from openpyxl import Workbook
+
+    book = Workbook()  # one cell at XFD1048576: the stored used range is the whole sheet (a few KB)
+    sheet = book.active
+    for line in [*TITLE, HEAD, *rows_ok()]:
+        sheet.append(line if isinstance(line, list) else [line])
+    sheet["XFD1048576"] = 1
+    book.save(HERE / "26_huge_used_range.xlsx")
+    expect("26_huge_used_range.xlsx", "error", 1048576, "", "row limit")
+
+    book = Workbook()  # written by a program, never opened in a spreadsheet: no stored values
+    sheet = book.active
+    for line in [*TITLE, HEAD, *rows_ok()]:
+        sheet.append(line if isinstance(line, list) else [line])
+    sheet["H4"] = "=F4-G4"
+    book.save(HERE / "27_formula_no_value.xlsx")
+    expect("27_formula_no_value.xlsx", "error", 4, "H", "formula with no stored value")
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "快报"
+    for line in [*TITLE, HEAD, *rows_ok()]:
+        sheet.append(line if isinstance(line, list) else [line])
+    hidden = book.create_sheet("旧版")
+    for line in [*TITLE, HEAD, *rows_ok("2021年1-10月")]:
+        hidden.append(line if isinstance(line, list) else [line])
+    hidden.sheet_state = "hidden"
+    book.save(HERE / "28_hidden_sheet.xlsx")
+    expect("28_hidden_sheet.xlsx", "ok", "", "", "is hidden; skipped")
+
+    bad = rows_ok()[0][:]
+    bad[3] = "1,23"  # a comma that groups two digits is no thousands separator: not 123
+    write("29_misgrouped_thousands.csv", [*TITLE, HEAD, bad])
+    expect("29_misgrouped_thousands.csv", "error", 4, "负债总额", "not a number: '1,23'")
+
+    long = rows_ok()[0][:]
+    long[0] = "x" * 140_000
+    write("30_long_cell.csv", [*TITLE, HEAD, long])
+    expect("30_long_cell.csv", "error", 4, "A", "characters (limit")
+
+    write("31_repeated_headers.csv", [*TITLE, HEAD + ["备注"] * 4000, rows_ok()[0] + [""] * 4000])
+    expect("31_repeated_headers.csv", "ok", "", "备注", "column not recognised")
+
+    write("32_control_chars.csv", [*TITLE, HEAD + ["\x1b[2J\n备注"], rows_ok()[0] + [""]])
+    expect("32_control_chars.csv", "ok", "", "\\x1b[2J\\n备注", "column not recognised")
+
+    write("33_header_only.csv", [*TITLE, HEAD])
+    expect("33_header_only.csv", "empty", 3, "", "an empty template")
+
+    huge = rows_ok()[0][:]
+    huge[2] = "1e308"
+    write("34_implausible_magnitude.csv", [*TITLE, HEAD, huge])
+    expect("34_implausible_magnitude.csv", "error", 4, "资产总额", "implausible figure")
+
+    write("35_formula_injection.csv", [*TITLE, HEAD + ["=1+2"], rows_ok()[0] + [""]])
+    expect("35_formula_injection.csv", "ok", "", "=1+2", "column not recognised")
+
+    write("36_misgrouped_decimal.csv", [*TITLE, HEAD, ["甲集团", "2022年1-10月", "1000", "600", "400", "12,34.5", "280", "20", "50"]])
+    expect("36_misgrouped_decimal.csv", "error", 4, "营业总收入", "not a number: '12,34.5'")
+
+
+def hostile_only():
+    """Write only the hostile cases and append them to EXPECTED.csv (the older files stay byte-identical)."""
+    rows = []
+    hostile(lambda name, outcome, row="", column="", fragment="": rows.append([name, outcome, row, column, fragment]))
+    with (HERE / "EXPECTED.csv").open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
 
 
 if __name__ == "__main__":
