@@ -1,6 +1,6 @@
 """Tests of the profit bridge (soe_analysis.drivers), its finer effects, CLI verb and notebook.
 
-Synthetic panels come from tests/drivers_fixtures.py; every expected value is worked out by hand
+Synthetic panels come from tests/synthpanel.py; every expected value is worked out by hand
 in the comment beside it. The last section checks the shipped demonstration panel and skips when
 it has not been built (`soe-analysis ingest`).
 """
@@ -22,7 +22,7 @@ from soe_analysis import config
 from soe_analysis import drivers as d
 from soe_analysis.cli import main
 from soe_analysis.errors import SoeError, UsageError
-from tests.drivers_fixtures import lines, panel, row
+from tests.synthpanel import lines, make_panel as panel, row
 from tests.nbrun import run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from _overview_panel import make_panel
+from tests.synthpanel import make_panel
 
 from soe_analysis import config
 from tests.nbrun import run_notebook
