@@ -12,7 +12,6 @@ import pytest
 
 from soe_analysis import backtest as bt
 from soe_analysis.errors import DataError
-from tests.nbrun import run_notebook
 
 HEADER = "year,month_end,scope,revenue_yi,revenue_yoy_pct,precision,source_url\n"
 
@@ -88,17 +87,19 @@ def test_shipped_national_is_real_and_cli_json():
 
 
 @pytest.mark.notebook
-def test_notebook_05(tmp_path):
-    figures = run_notebook("05_method_backtest.ipynb", tmp_path)
+@pytest.mark.xdist_group("05_method_backtest")  # the session's runs, shared with tests/test_notebooks.py
+def test_notebook_05(notebook_run):
+    figures = notebook_run("05_method_backtest.ipynb").figures
     assert 0 < figures["revenue_default_mape_m9_11_pct"] < 5
     assert 0 <= figures["profit_coverage95_pct"] <= 100
     assert figures["last_outcome_year"] == 2021  # the shipped releases end with 2021's full year
 
 
 @pytest.mark.notebook
-def test_notebook_05_sees_only_releases_up_to_as_of(tmp_path):
+@pytest.mark.xdist_group("05_method_backtest")
+def test_notebook_05_sees_only_releases_up_to_as_of(notebook_run):
     # as of 2018-06 the last full year an analyst could have scored is 2017
-    figures = run_notebook("05_method_backtest.ipynb", tmp_path, {"as_of": "2018-06"})
+    figures = notebook_run("05_method_backtest.ipynb", as_of="2018-06").figures
     assert figures["last_outcome_year"] == 2017
 
 

@@ -535,9 +535,10 @@ def test_shipped_jiaofa_and_jiaoyun_drivers(shipped_bridge):
 
 
 @pytest.mark.notebook
-def test_notebook_defaults_and_other_enterprise_on_shipped_panel(shipped, tmp_path):
-    keys = _run_notebook(tmp_path)
+@pytest.mark.xdist_group("02_profit_drivers")  # the session's runs, shared with tests/test_notebooks.py
+def test_notebook_defaults_and_other_enterprise_on_shipped_panel(shipped, shipped_run):
+    keys = shipped_run("02_profit_drivers.ipynb").figures
     assert keys["total_profit_change_yi"] == pytest.approx(-9.94, abs=0.005)
     assert keys["total_profit_yi"] == pytest.approx(-5.41, abs=0.005)
-    keys = _run_notebook(tmp_path, enterprise="交运集团")
+    keys = shipped_run("02_profit_drivers.ipynb", enterprise="交运集团").figures
     assert keys["enterprise_profit_change_yi"] < 0

@@ -8,7 +8,6 @@ import pytest
 from soe_analysis import forecast as fc
 from soe_analysis import targets as tg
 from soe_analysis.errors import UsageError
-from tests.nbrun import run_notebook
 from tests.synthpanel import forecast_panel
 
 # revenue per month in year y: 15 × 1.1^(y−2019) × SEASON (A 10 + B 5); Σ SEASON[:10] = 9.2
@@ -139,10 +138,11 @@ def test_bad_parameters():
 
 
 @pytest.mark.notebook
+@pytest.mark.xdist_group("04_target_forecast")  # the session's runs, shared with tests/test_notebooks.py
 @pytest.mark.parametrize("as_of", ["2022-10", "2023-06"])
-def test_notebook_04(tmp_path, as_of):
-    params = {"n_sims": 300} if as_of == "2022-10" else {"as_of": as_of, "n_sims": 300}
-    figures = run_notebook("04_target_forecast.ipynb", tmp_path, params)
+def test_notebook_04(shipped_run, as_of):
+    params = {} if as_of == "2022-10" else {"as_of": as_of, "n_sims": 300}
+    figures = shipped_run("04_target_forecast.ipynb", **params).figures
     assert figures["as_of"] == as_of
     # shipped data: Jan–Jun 2023 revenue is well on its way; the forecast is a plausible year
     assert 300 < figures["revenue_point_yi"] < 500
