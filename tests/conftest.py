@@ -21,12 +21,11 @@ from tests.nbrun import NOTEBOOKS, NotebookRuns
 matplotlib.use("Agg")  # this process only: notebook kernels get the inline backend (tests/nbrun.py)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items):
-    for item in items:
-        slow = item.get_closest_marker("notebook") or item.get_closest_marker("browser")
-        if slow and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+def pytest_itemcollected(item):
+    """A notebook or browser test without a group joins its module's (xdist reads groups later)."""
+    slow = item.get_closest_marker("notebook") or item.get_closest_marker("browser")
+    if slow and not item.get_closest_marker("xdist_group"):
+        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -40,6 +39,9 @@ def processed_dir(tmp_path_factory):
         mp.setattr(config, "PANEL_FILE", folder / "panel.parquet")
         mp.setattr(config, "QUALITY_FILE", folder / "data_quality.csv")
         mp.setenv("SOE_ANALYSIS_PANEL", str(folder / "panel.parquet"))
+        # kernels (ours and the batch's) inherit the environment: an exported MPLBACKEND=Agg would
+        # keep charts out of executed notebooks and shared reports
+        mp.delenv("MPLBACKEND", raising=False)
         yield folder
 
 

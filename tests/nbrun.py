@@ -17,9 +17,6 @@ import papermill as pm
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-# the inline backend embeds charts in the executed notebook even when the test process exports
-# MPLBACKEND=Agg (kernels inherit the environment)
-KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 
 
 def run_notebook(name: str, tmp_path: Path, parameters: dict | None = None, env: dict | None = None,
@@ -56,7 +53,7 @@ def execute(name: str, out_dir: Path, parameters: dict | None = None, *, env: di
     figures = out_dir / f"{stem}.keyfigures.json"
     python_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     saved = dict(os.environ)
-    os.environ.update({**KERNEL_ENV, "PYTHONPATH": python_path, "SOE_ANALYSIS_KEYFIGURES": str(figures),
+    os.environ.update({"PYTHONPATH": python_path, "SOE_ANALYSIS_KEYFIGURES": str(figures),
                        **(env or {})})
     try:
         pm.execute_notebook(str(NOTEBOOKS / name), str(out_dir / name), parameters=parameters or {},
