@@ -4,9 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PERIODS ?= 2022-10 2023Q1..2023Q3
-# pytest-xdist workers; tests sharing a notebook run stay on one worker (--dist loadgroup)
+# pytest-xdist workers; a module stays on one worker (--dist loadfile), notebook runs are shared (tests/nbrun.py)
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=5
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=5
 
 .DEFAULT_GOAL := help
 .PHONY: help setup data ingest report test test-fast lab notebooks bench clean

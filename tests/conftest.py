@@ -7,25 +7,26 @@
 - ``shipped_panel`` ingests the shipped ``data/raw`` into that folder once per session.
 - ``notebook_run`` executes each notebook × parameters once per session; ``shipped_run`` does
   so on the shipped panel, passed as the notebook's ``panel_path`` parameter.
-- Under pytest-xdist (``--dist loadgroup``) the tests sharing a notebook run or a module
-  fixture that executes notebooks go to one worker, so nothing runs twice.
+- Under pytest-xdist the workers share that folder and the notebook runs (``--dist loadfile``
+  keeps each module's fixtures on one worker), so nothing is ingested or executed twice.
 """
 
 from __future__ import annotations
 
+import os
+
 import matplotlib
 import pytest
 
-from tests.nbrun import NOTEBOOKS, NotebookRuns
+from tests.nbrun import NOTEBOOKS, NotebookRuns, locked
 
-matplotlib.use("Agg")  # this process only: notebook kernels get the inline backend (tests/nbrun.py)
+matplotlib.use("Agg")  # this process only: kernels keep the inline backend (see processed_dir)
 
 
-def pytest_itemcollected(item):
-    """A notebook or browser test without a group joins its module's (xdist reads groups later)."""
-    slow = item.get_closest_marker("notebook") or item.get_closest_marker("browser")
-    if slow and not item.get_closest_marker("xdist_group"):
-        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+def _shared_root(tmp_path_factory):
+    """This session's temporary folder, shared by its xdist workers (each has a subfolder of it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -33,7 +34,8 @@ def processed_dir(tmp_path_factory):
     """The session's stand-in for data/processed (empty until ``shipped_panel`` ingests)."""
     from soe_analysis import config
 
-    folder = tmp_path_factory.mktemp("processed")
+    folder = _shared_root(tmp_path_factory) / "processed"
+    folder.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(config, "PROCESSED_DIR", folder)
         mp.setattr(config, "PANEL_FILE", folder / "panel.parquet")
@@ -54,15 +56,17 @@ def shipped_panel(processed_dir):
 
     if not (config.FLASH_REPORTS_DIR.exists() and find_raw_files(config.FLASH_REPORTS_DIR)):
         pytest.skip("no shipped flash reports in data/raw")
-    result = ingest(config.FLASH_REPORTS_DIR, processed_dir)
-    assert result.ok, result.quality.head(10).to_string()
+    with locked(processed_dir.parent / "processed.lock"):  # one worker ingests, the others wait
+        if not config.PANEL_FILE.exists():
+            result = ingest(config.FLASH_REPORTS_DIR, processed_dir)
+            assert result.ok, result.quality.head(10).to_string()
     return config.PANEL_FILE
 
 
 @pytest.fixture(scope="session")
 def notebook_run(tmp_path_factory):
     """``notebook_run(name, **parameters)``: the session's one run of that notebook (NotebookRun)."""
-    return NotebookRuns(tmp_path_factory.mktemp("notebooks"))
+    return NotebookRuns(_shared_root(tmp_path_factory) / "notebook-runs")
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,10 @@ and hands every test the same :class:`NotebookRun`, so several tests can assert 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,20 +69,45 @@ def execute(name: str, out_dir: Path, parameters: dict | None = None, *, env: di
 
 
 class NotebookRuns:
-    """Each notebook × parameters executed once; a failed run is re-raised to every test asking for it."""
+    """Each notebook × parameters executed once per test session, even across pytest-xdist workers.
+
+    Runs live in ``folder`` (shared by the workers); a lock per run makes a second worker asking
+    for a run in progress wait for it and then read its result instead of executing it again.
+    A failed run is re-raised to every test that asks for it.
+    """
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._runs: dict[tuple, NotebookRun | Exception] = {}
 
     def __call__(self, name: str, **parameters) -> NotebookRun:
-        key = (name, tuple(sorted((k, repr(v)) for k, v in parameters.items())))
-        if key not in self._runs:
-            try:
-                self._runs[key] = execute(name, self.folder / f"run{len(self._runs):02d}", parameters)
-            except Exception as exc:  # noqa: BLE001 - kept and re-raised to each test that asks
-                self._runs[key] = exc
-        run = self._runs[key]
-        if isinstance(run, Exception):
-            raise run
-        return run
+        key = json.dumps([name, parameters], sort_keys=True, default=str)
+        folder = self.folder / f"{Path(name).stem}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+        folder.mkdir(parents=True, exist_ok=True)
+        record = folder / "run.json"
+        with locked(folder / ".lock"):
+            if not record.exists():
+                try:
+                    result = {"figures": execute(name, folder, parameters).figures, "error": None}
+                except Exception as exc:  # noqa: BLE001 - kept and re-raised to each test that asks
+                    result = {"figures": {}, "error": f"{type(exc).__name__}: {exc}"}
+                record.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        result = json.loads(record.read_text(encoding="utf-8"))
+        if result["error"]:
+            raise RuntimeError(f"{name} {parameters} failed: {result['error']}")
+        return NotebookRun(name, dict(parameters), result["figures"], folder / name)
+
+
+@contextmanager
+def locked(path: Path):
+    """An exclusive lock on ``path`` between processes (POSIX); without fcntl, no lock."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: each worker then runs its own copy
+        yield
+        return
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -87,7 +87,6 @@ def test_shipped_national_is_real_and_cli_json():
 
 
 @pytest.mark.notebook
-@pytest.mark.xdist_group("05_method_backtest")  # the session's runs, shared with tests/test_notebooks.py
 def test_notebook_05(notebook_run):
     figures = notebook_run("05_method_backtest.ipynb").figures
     assert 0 < figures["revenue_default_mape_m9_11_pct"] < 5
@@ -96,7 +95,6 @@ def test_notebook_05(notebook_run):
 
 
 @pytest.mark.notebook
-@pytest.mark.xdist_group("05_method_backtest")
 def test_notebook_05_sees_only_releases_up_to_as_of(notebook_run):
     # as of 2018-06 the last full year an analyst could have scored is 2017
     figures = notebook_run("05_method_backtest.ipynb", as_of="2018-06").figures

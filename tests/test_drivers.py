@@ -535,7 +535,6 @@ def test_shipped_jiaofa_and_jiaoyun_drivers(shipped_bridge):
 
 
 @pytest.mark.notebook
-@pytest.mark.xdist_group("02_profit_drivers")  # the session's runs, shared with tests/test_notebooks.py
 def test_notebook_defaults_and_other_enterprise_on_shipped_panel(shipped, shipped_run):
     keys = shipped_run("02_profit_drivers.ipynb").figures
     assert keys["total_profit_change_yi"] == pytest.approx(-9.94, abs=0.005)

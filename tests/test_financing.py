@@ -449,7 +449,6 @@ def test_parameters_are_validated():
 # ----------------------------------------------------------------------------- notebook
 
 @pytest.mark.notebook
-@pytest.mark.xdist_group("03_financing_savings")  # the session's runs, shared with tests/test_notebooks.py
 @pytest.mark.parametrize("params", [{}, {"discount_rate": 3.0, "lang": "en"}])
 def test_notebook_runs(shipped_run, params):
     key = shipped_run("03_financing_savings.ipynb", **params).figures

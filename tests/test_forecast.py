@@ -138,7 +138,6 @@ def test_bad_parameters():
 
 
 @pytest.mark.notebook
-@pytest.mark.xdist_group("04_target_forecast")  # the session's runs, shared with tests/test_notebooks.py
 @pytest.mark.parametrize("as_of", ["2022-10", "2023-06"])
 def test_notebook_04(shipped_run, as_of):
     params = {} if as_of == "2022-10" else {"as_of": as_of, "n_sims": 300}

@@ -4,8 +4,8 @@ that one run: no error and nothing on stderr (no glyph or font warnings), its ch
 banner saying what the data is, and the published figures where the notebook shows them.
 
 Other modules assert on the same runs (test_drivers, test_financing, test_forecast,
-test_backtest): they ask ``shipped_run``/``notebook_run`` for the same notebook and parameters
-and carry the same ``xdist_group``, so each run happens once.
+test_backtest): they ask ``shipped_run``/``notebook_run`` for the same notebook and parameters,
+and the run happens once per session, whichever xdist worker asks first.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ DATASETS = {"00_data_quality": {"demonstration"}, "01_overview": {"demonstration
 
 
 def each_notebook():
-    return [pytest.param(name, id=name[:-6], marks=pytest.mark.xdist_group(name[:-6])) for name in NAMES]
+    return [pytest.param(name, id=name[:-6]) for name in NAMES]
 
 
 pytestmark = pytest.mark.notebook
@@ -57,7 +57,6 @@ def test_banner_says_what_the_data_is(shipped_run, name):
     assert set(re.findall(r'class="soe-dataset-banner" data-dataset="(\w+)"', html)) == DATASETS[name[:-6]]
 
 
-@pytest.mark.xdist_group("00_data_quality")
 def test_data_quality_on_the_shipped_panel(shipped_run):
     figures = shipped_run("00_data_quality.ipynb").figures
     # ten groups, every month 2019-01 … 2022-10 (4 × 12 − 2 = 46) reported, ingest without warnings
@@ -65,7 +64,6 @@ def test_data_quality_on_the_shipped_panel(shipped_run):
                        "dataset": "demonstration"}
 
 
-@pytest.mark.xdist_group("01_overview")
 def test_overview_reproduces_the_published_figures(shipped_run):
     figures = shipped_run("01_overview.ipynb").figures
     assert figures["total_assets_yi"] == 3325.44      # 资产总额3325.44亿元
