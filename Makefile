@@ -4,12 +4,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PERIODS ?= 2022-10 2023Q1..2023Q3
+# pytest-xdist workers; a module stays on one worker (--dist loadfile), notebook runs are shared (tests/nbrun.py)
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=5
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data ingest report test lab notebooks bench clean
+.PHONY: help setup data ingest report test test-fast lab notebooks bench clean
 
 help: ## list the targets
-	@grep -hE '^[a-z][a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z][a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is required ($(PYTHON))"; exit 1; }
@@ -26,8 +29,11 @@ ingest: $(STAMP) ## rebuild data/processed from data/raw (validates; stops on er
 report: ingest ## build every report for the default periods and print where index.html is
 	$(BIN)/soe-analysis report $(foreach p,$(PERIODS),--period $(p))
 
-test: $(STAMP) ## run the whole test suite
-	$(BIN)/python -m pytest
+test: $(STAMP) ## run the whole test suite (notebooks and the browser included); prints its time
+	$(PYTEST)
+
+test-fast: $(STAMP) ## run the tests that execute no notebook and open no browser
+	$(BIN)/python -m pytest --durations=5 -m "not notebook and not browser"  # serial: measured faster than 2 workers
 
 lab: ingest ## open JupyterLab on the notebooks, in the same environment
 	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)

@@ -1,6 +1,6 @@
 """Tests of the profit bridge (soe_analysis.drivers), its finer effects, CLI verb and notebook.
 
-Synthetic panels come from tests/drivers_fixtures.py; every expected value is worked out by hand
+Synthetic panels come from tests/synthpanel.py; every expected value is worked out by hand
 in the comment beside it. The last section checks the shipped demonstration panel and skips when
 it has not been built (`soe-analysis ingest`).
 """
@@ -23,7 +23,7 @@ from soe_analysis import drivers as d
 from soe_analysis.cli import main
 from soe_analysis.errors import SoeError, UsageError
 from soe_analysis.text import drivers as words
-from tests.drivers_fixtures import lines, panel, row
+from tests.synthpanel import lines, make_panel as panel, row
 from tests.nbrun import run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -543,11 +543,11 @@ def test_shipped_jiaofa_and_jiaoyun_drivers(shipped_bridge):
 
 
 @pytest.mark.notebook
-def test_notebook_defaults_and_other_enterprise_on_shipped_panel(shipped, tmp_path):
-    keys = _run_notebook(tmp_path)
+def test_notebook_defaults_and_other_enterprise_on_shipped_panel(shipped, shipped_run):
+    keys = shipped_run("02_profit_drivers.ipynb").figures
     assert keys["total_profit_change_yi"] == pytest.approx(-9.94, abs=0.005)
     assert keys["total_profit_yi"] == pytest.approx(-5.41, abs=0.005)
-    keys = _run_notebook(tmp_path, enterprise="交运集团")
+    keys = shipped_run("02_profit_drivers.ipynb", enterprise="交运集团").figures
     assert keys["enterprise_profit_change_yi"] < 0
 
 

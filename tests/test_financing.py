@@ -515,11 +515,8 @@ def test_in_year_split_at_2022_10(capsys):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("params", [{}, {"discount_rate": 3.0, "lang": "en"}])
-def test_notebook_runs(tmp_path, params):
-    from tests.nbrun import run_notebook
-
-    # the kernel must import this checkout's package (a worktree beside an editable install)
-    key = run_notebook("03_financing_savings.ipynb", tmp_path, params, env={"PYTHONPATH": str(config.PROJECT_ROOT)})
+def test_notebook_runs(shipped_run, params):
+    key = shipped_run("03_financing_savings.ipynb", **params).figures
     assert key["refinanced_total_yi"] == 538.83 and key["annual_run_rate_saving_yi"] == 21.52
     assert key["published_basis"] == "annual_run_rate_saving"
     # the notebook passes its discount rate through: its NPV is the library's at that rate

@@ -8,8 +8,7 @@ import pytest
 from soe_analysis import forecast as fc
 from soe_analysis import targets as tg
 from soe_analysis.errors import UsageError
-from tests.nbrun import run_notebook
-from tests.synthpanel import make_panel
+from tests.synthpanel import forecast_panel
 
 # revenue per month in year y: 15 × 1.1^(y−2019) × SEASON (A 10 + B 5); Σ SEASON[:10] = 9.2
 SUM10 = 0.6 + 0.6 + 0.9 + 1.0 * 6 + 1.1  # = 9.2
@@ -17,7 +16,7 @@ SUM10 = 0.6 + 0.6 + 0.9 + 1.0 * 6 + 1.1  # = 9.2
 
 @pytest.fixture(scope="module")
 def panel():
-    return make_panel("2023-06", missing=("2022-05",))
+    return forecast_panel("2023-06", missing=("2022-05",))
 
 
 def test_flow_methods_by_hand(panel):
@@ -56,7 +55,7 @@ def test_ratio_simulated_jointly(panel):
 
 
 def test_negative_profit_switches_to_additive():
-    panel = make_panel("2022-10", profit_2022=-1.0)  # −1 亿元 a year per enterprise in 2022
+    panel = forecast_panel("2022-10", profit_2022=-1.0)  # −1 亿元 a year per enterprise in 2022
     s = fc.ytd_series_from_panel(panel, "total_profit")
     seen = fc.cut(s, 2022, 10)
     assert fc.arithmetic_mode(seen) == "additive"
@@ -77,7 +76,7 @@ def test_missing_month_is_never_filled(panel):
 
 
 def test_as_of_february_with_combined_release():
-    panel = make_panel("2023-02", combined_years=(2021, 2023))
+    panel = forecast_panel("2023-02", combined_years=(2021, 2023))
     s = fc.ytd_series_from_panel(panel, "revenue")
     assert np.isnan(s.levels.at[2023, 1])  # the combined 1–2月 release: no January of its own
     seen = fc.cut(s, 2023, 2)
@@ -155,9 +154,9 @@ def test_untrackable_targets_have_reasons():
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("as_of", ["2022-10", "2023-06"])
-def test_notebook_04(tmp_path, as_of):
-    params = {"n_sims": 300} if as_of == "2022-10" else {"as_of": as_of, "n_sims": 300}
-    figures = run_notebook("04_target_forecast.ipynb", tmp_path, params)
+def test_notebook_04(shipped_run, as_of):
+    params = {} if as_of == "2022-10" else {"as_of": as_of, "n_sims": 300}
+    figures = shipped_run("04_target_forecast.ipynb", **params).figures
     assert figures["as_of"] == as_of
     # shipped data: 2022 revenue was 332.7; a plausible 2023 lies well within 300–500
     assert 300 < figures["revenue_point_yi"] < 500
@@ -299,7 +298,7 @@ def test_forecast_cli_next_year_rows(tmp_path):
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    panel = make_panel("2022-10")
+    panel = forecast_panel("2022-10")
     path = tmp_path / "panel.parquet"
     panel.to_parquet(path)
     out = subprocess.run([sys.executable, "-m", "soe_analysis", "forecast", "--as-of", "2022-10",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _overview_panel import make_panel
+from tests.synthpanel import make_panel
 
 from soe_analysis import metrics
 from soe_analysis.text import narrative

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from _overview_panel import make_panel
+from tests.synthpanel import make_panel
 
 from soe_analysis import national
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from _overview_panel import make_panel
+from tests.synthpanel import make_panel
 
 from soe_analysis import overview
 from soe_analysis.metrics import headline

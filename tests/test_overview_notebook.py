@@ -1,21 +1,19 @@
-"""notebooks/01_overview.ipynb runs under papermill (defaults and as_of=2023-06) and records its figures."""
+"""notebooks/01_overview.ipynb on a synthetic panel (given as its panel_path parameter), at its
+default 2022-10 and in English at 2023-06; the shipped-data run is asserted in tests/test_notebooks.py."""
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
-from _overview_panel import make_panel
 
-from soe_analysis import config
 from tests.nbrun import run_notebook
+from tests.synthpanel import make_panel
 
 BASES = {"甲集团": 100.0, "乙集团": 50.0, "丙集团": 20.0}
 PROFIT_PER_MONTH = {"甲集团": 0.1, "乙集团": -0.05, "丙集团": 0.02}
 
 
-def synthetic_home(home):
+def synthetic_panel(path):
     """Three groups, every month 2019-01 … 2023-06, every line the notebook uses (亿元).
 
     assets = base × (1 + 0.01 t), t = months since 2019-01; liabilities 60% of assets;
@@ -35,16 +33,30 @@ def synthetic_home(home):
                 depreciation_ytd=0.02 * base * m / 12, staff_cost_ytd=0.01 * base * m,
                 taxes_surcharges_ytd=0.001 * base * m, operating_cash_flow_ytd=0.05 * base * m / 12,
                 rnd_spending_ytd=0.002 * base * m, investment_completed_ytd=0.01 * base * m))
-    (home / "data" / "processed").mkdir(parents=True)
-    make_panel(rows).to_parquet(home / "data" / "processed" / "panel.parquet")
-    (home / "data" / "raw" / "reference").mkdir(parents=True)
-    shutil.copy(config.NATIONAL_SOE_FILE, home / "data" / "raw" / "reference")
-    return {"SOE_ANALYSIS_HOME": str(home)}
+    make_panel(rows).to_parquet(path)
+    return path
+
+
+@pytest.mark.notebook
+def test_overview_notebook_mid_2023_in_english(tmp_path):
+    panel = synthetic_panel(tmp_path / "panel.parquet")
+    figures = run_notebook("01_overview.ipynb", tmp_path, {"as_of": "2023-06", "lang": "en",
+                                                          "panel_path": str(panel)})
+    # 2023-06: t = 53 → assets 170 × 1.53 = 260.1; a year before t = 41 → 170 × 1.41 = 239.7
+    assert figures["total_assets_yi"] == 260.1
+    assert figures["total_assets_yoy_pct"] == 8.51     # 1.53/1.41 − 1 = 8.5106%
+    assert figures["revenue_ytd_yi"] == 102.0          # (10 + 5 + 2) × 6
+    assert figures["total_profit_ytd_yi"] == 0.42      # (0.1 − 0.05 + 0.02) × 6
+    assert figures["loss_makers_n"] == 1               # 乙集团
+    # ROE, the same in the 一利五率 table and the risk band: net profit 0.8 × 0.07 × 6 × 2 = 0.672
+    # over average equity (0.4×170×1.47 + 0.4×170×1.53)/2 = 102.0 → 0.66% (year-end: 0.65%)
+    assert figures["roe_total_pct"] == 0.66
 
 
 @pytest.mark.notebook
 def test_overview_notebook_defaults(tmp_path):
-    figures = run_notebook("01_overview.ipynb", tmp_path, env=synthetic_home(tmp_path / "home"))
+    panel = synthetic_panel(tmp_path / "panel.parquet")
+    figures = run_notebook("01_overview.ipynb", tmp_path, {"panel_path": str(panel)})
     # 2022-10: t = 45 → assets 170 × 1.45 = 246.5; a year before t = 33 → 170 × 1.33 = 226.1 → +9.02%
     assert figures["total_assets_yi"] == 246.5
     assert figures["total_assets_yoy_pct"] == 9.02   # 1.45/1.33 − 1 = 9.0226%
@@ -59,22 +71,3 @@ def test_overview_notebook_defaults(tmp_path):
     # score = (4+4+3+2+2+5+4+1+2)/9 = 27/9 = 3.0
     assert figures["risk_score_total_band"] == 3.0
     assert figures["roe_total_pct"] == 0.71  # average equity; on year-end equity 0.672/98.6 = 0.68
-
-
-@pytest.mark.notebook
-def test_overview_notebook_mid_2023_in_english(tmp_path):
-    figures = run_notebook("01_overview.ipynb", tmp_path, {"as_of": "2023-06", "lang": "en"},
-                           env=synthetic_home(tmp_path / "home"))
-    # 2023-06: t = 53 → 170 × 1.53 = 260.1; revenue 17 × 6 = 102
-    assert figures["total_assets_yi"] == 260.1
-    assert figures["revenue_ytd_yi"] == 102.0
-    # ROE, the same in the 一利五率 table and the risk band: net profit 0.8 × 0.07 × 6 × 2 = 0.672
-    # over average equity (0.4×170×1.47 + 0.4×170×1.53)/2 = 102.0 → 0.66% (year-end: 0.65%)
-    assert figures["roe_total_pct"] == 0.66
-
-
-@pytest.mark.notebook
-def test_overview_notebook_on_shipped_data(tmp_path, shipped_panel):  # conftest builds the panel
-    figures = run_notebook("01_overview.ipynb", tmp_path)
-    assert figures["total_assets_yi"] == 3325.44
-    assert figures["total_profit_ytd_yi"] == -5.41

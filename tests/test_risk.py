@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from _overview_panel import make_panel
+from tests.synthpanel import make_panel
 
 from soe_analysis import risk
 from soe_analysis.errors import SoeError

@@ -34,6 +34,11 @@ def load_panel(path: str | Path | None = None) -> pd.DataFrame:
     return panel
 
 
+def quality_file(panel_path: str | Path | None = None) -> Path:
+    """The data-quality table written by the ingest that wrote ``panel_path`` (it sits beside it)."""
+    return Path(panel_path).with_name(config.QUALITY_FILE.name) if panel_path else config.QUALITY_FILE
+
+
 def as_of(panel: pd.DataFrame, month) -> pd.DataFrame:
     """Rows up to and including ``month`` (``YYYY-MM`` or Period); an error if that month has no data."""
     period = parse_month(month)

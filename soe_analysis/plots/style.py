@@ -3,6 +3,8 @@
 The font comes from the ``mplfonts`` wheel (Noto Sans CJK SC) and is registered with
 matplotlib at run time through ``addfont``: no system package, and no font cache that can go
 stale, because the font is added to the live font manager rather than discovered from a cache.
+Where the system has its own Noto Sans CJK SC (Debian's fonts-noto-cjk), matplotlib may pick that
+copy of the same family instead; either has every glyph the charts need (tests/test_plotting.py).
 """
 
 from __future__ import annotations
