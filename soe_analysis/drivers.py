@@ -715,8 +715,16 @@ def _driver_phrase(driver: str, effect: float, br: Bridge, name: str | None, lan
     raise KeyError(driver)
 
 
+def markdown_text(text: str) -> str:
+    """``text`` (an enterprise name, from data) escaped to show as itself in Markdown and HTML."""
+    import html
+    import re
+
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>])", r"\\\1", html.escape(str(text), quote=False))
+
+
 def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top: int = 3,
-            min_effect: float = 0.005, min_share: float = 0.05) -> str:
+            min_effect: float = 0.005, min_share: float = 0.05, markdown: bool = False) -> str:
     """One paragraph explaining the change in total profit of an enterprise (or the total).
 
     Drivers are ranked by the size of their effect; those in the direction of the change come
@@ -725,8 +733,10 @@ def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top:
     Amounts are 亿元, rounded half-up to 2 dp. The largest driver in the direction of the change
     is always named; the others only when at least ``min_effect`` and ``min_share`` of the
     change. For the total, the enterprises contributing most to the change are named too.
+    ``markdown=True`` escapes the names for ``display(Markdown(...))``.
     """
     lang = check_lang(lang)
+    shown = markdown_text if markdown else str
     zh = lang == "zh"
     if enterprise in (None, ""):
         who = "市属国企合计" if zh else "All enterprises"
@@ -735,11 +745,11 @@ def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top:
         name = None
     else:
         if enterprise in br.excluded:
-            return (f"{enterprise}：无法分析（{br.excluded[enterprise]}）" if zh
-                    else f"{enterprise}: cannot be bridged ({br.excluded[enterprise]})")
+            who, why = shown(enterprise), shown(br.excluded[enterprise])
+            return f"{who}：无法分析（{why}）" if zh else f"{who}: cannot be bridged ({why})"
         if enterprise not in br.effects.index:
             raise UsageError(f"unknown enterprise {enterprise!r}; known: {', '.join(br.effects.index)}")
-        who, name = enterprise, enterprise
+        who, name = shown(enterprise), enterprise
         p0, p1 = br.profit.at[name, "base"], br.profit.at[name, "current"]
         change = br.profit.at[name, "change"]
         effects = br.effects.loc[name]
@@ -792,7 +802,7 @@ def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top:
             text += "；部分被" + "、".join(phrases(offset)) + "抵消"
         if by_firm:
             text += "；分企业看，" + "、".join(
-                f"{e}{'增加' if change > 0 else '减少'}{_fmt(br.profit.at[e, 'change'])}亿元" for e in by_firm)
+                f"{shown(e)}{'增加' if change > 0 else '减少'}{_fmt(br.profit.at[e, 'change'])}亿元" for e in by_firm)
         return text + "。"
     compare = "year on year" if br.is_year_on_year else f"against {then}"
     move = (f"{'up' if change > 0 else 'down'} {_fmt(change)} {compare}" if rc != 0 else f"flat {compare}")
@@ -805,15 +815,15 @@ def explain(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", top:
     if offset:
         text += "; partly offset by " + ", ".join(phrases(offset))
     if by_firm:
-        text += "; by enterprise: " + ", ".join(f"{e} {format_number(br.profit.at[e, 'change'])}" for e in by_firm)
+        text += "; by enterprise: " + ", ".join(f"{shown(e)} {format_number(br.profit.at[e, 'change'])}" for e in by_firm)
     return text + "."
 
 
-def explanations(br: Bridge, *, lang: str = "zh", top: int = 3) -> dict[str, str]:
+def explanations(br: Bridge, *, lang: str = "zh", top: int = 3, markdown: bool = False) -> dict[str, str]:
     """:func:`explain` for the total (key ``""``) and every enterprise, in bridge order."""
-    out = {"": explain(br, None, lang=lang, top=top)}
+    out = {"": explain(br, None, lang=lang, top=top, markdown=markdown)}
     for name in [*br.effects.index, *br.excluded]:
-        out[name] = explain(br, name, lang=lang, top=top)
+        out[name] = explain(br, name, lang=lang, top=top, markdown=markdown)
     return out
 
 

@@ -27,9 +27,11 @@ from .index import index_html, read_manifests, write_index
 from .notebook_params import (Parameter, batch_parameters, discover_notebooks, notebook_parameters,
                               validate_parameters)
 from .periods import ReportPeriod, expand_periods, resolve_periods
-from .sharing import html_problems, one_line, scrub_notebook_metadata, scrub_paths
+from .sharing import (one_line, page_problems, sanitize_html, sanitize_page, scrub_notebook_metadata,
+                      scrub_paths, with_csp)
 
 __all__ = ["BatchResult", "Parameter", "ReportPeriod", "batch_parameters", "discover_notebooks",
-           "expand_periods", "html_problems", "index_html", "notebook_parameters", "one_line",
-           "read_manifests", "resolve_periods", "run_batch", "scrub_notebook_metadata", "scrub_paths",
-           "summary", "validate_parameters", "write_index"]
+           "expand_periods", "index_html", "notebook_parameters", "one_line", "page_problems",
+           "read_manifests", "resolve_periods", "run_batch", "sanitize_html", "sanitize_page",
+           "scrub_notebook_metadata", "scrub_paths", "summary", "validate_parameters", "with_csp",
+           "write_index"]

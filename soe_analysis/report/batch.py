@@ -212,9 +212,4 @@ def summary(result: BatchResult) -> dict:
         for m in result.periods]}
 
 
-__all__ = [
-    "ReportPeriod", "Parameter", "BatchResult", "expand_periods", "resolve_periods",
-    "discover_notebooks", "notebook_parameters", "validate_parameters", "batch_parameters",
-    "scrub_paths", "one_line", "scrub_notebook_metadata", "html_problems", "execute_notebook",
-    "run_batch", "read_manifests", "index_html", "write_index", "summary",
-]
+__all__ = ["BatchResult", "run_batch", "summary"]

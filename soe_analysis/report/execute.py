@@ -13,7 +13,8 @@ from pathlib import Path
 from ..display import KEYFIGURES_ENV
 from .fonts import with_cjk_font
 from .notebook_params import KERNEL_NAME
-from .sharing import html_problems, one_line, scrub_notebook_metadata, scrub_paths
+from .sharing import (CSP_META, one_line, page_problems, sanitize_page, scrub_notebook_metadata,
+                      scrub_paths)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "soe_html"
@@ -48,6 +49,8 @@ def _for_sharing(nb, roots):
             continue
         kept = []
         for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":  # tracebacks belong to the team's full page
+                continue
             if output.get("output_type") == "stream":
                 if output.get("name") == "stderr":
                     continue
@@ -67,6 +70,15 @@ def _period_cell(note: str):
     cell = nbformat.v4.new_markdown_cell(f"**{html.escape(note)}**")
     cell.metadata["tags"] = ["soe-report-period"]
     return cell
+
+
+def _render(nb, name: str, lang: str, shared: bool) -> str:
+    """A notebook as one self-contained page: CSP first in the head, the body sanitized."""
+    resources = {"metadata": {"name": name}, "soe_csp_meta": CSP_META}
+    page, _ = _exporter(shared, lang).from_notebook_node(nb, resources=resources)
+    if shared:
+        page = with_cjk_font(page)
+    return sanitize_page(page)
 
 
 @contextlib.contextmanager
@@ -137,19 +149,11 @@ def execute_notebook(job: dict) -> dict:
         nb.cells.insert(0, _period_cell(job["note"]))
         nbformat.write(nb, executed)
         entry["files"]["notebook"] = executed.name
-        full, _ = _exporter(False, job["lang"]).from_notebook_node(nb, resources={"metadata": {"name": name}})
-        active = [p for p in html_problems(full) if "local path" not in p]
-        if active:
-            entry.update(status="failed", error=f"output holds active HTML ({active[0]}): escape data text")
-        else:
-            (stage / f"{name}.html").write_text(full, encoding="utf-8")
-            entry["files"]["html"] = f"{name}.html"
+        (stage / f"{name}.html").write_text(_render(nb, name, job["lang"], shared=False), encoding="utf-8")
+        entry["files"]["html"] = f"{name}.html"
         if entry["status"] == "ok":
-            shared_nb = _for_sharing(nb, roots)
-            shared, _ = _exporter(True, job["lang"]).from_notebook_node(
-                shared_nb, resources={"metadata": {"name": name}})
-            shared = with_cjk_font(shared)
-            problems = html_problems(shared, roots)
+            shared = _render(_for_sharing(nb, roots), name, job["lang"], shared=True)
+            problems = page_problems(shared)
             if problems:
                 entry.update(status="failed", error=f"shared HTML not safe to share: {problems[0]}")
             else:
