@@ -32,10 +32,14 @@ class IngestResult:
 
 
 def _shown(path: Path, root: Path | None) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix() if root else str(path)
-    except ValueError:
+    """A raw file as reports show it: relative to the raw folder, symlinks not followed, so a
+    linked file never puts a machine path into a shared page; outside the folder, its name."""
+    if root is None:
         return str(path)
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return Path(path).name
 
 
 def dataset_of(path: Path, root: Path) -> str:

@@ -64,6 +64,17 @@ def _for_sharing(nb, roots):
     return nb
 
 
+def _scrub_parameters(nb, roots) -> None:
+    """Local paths passed as parameters (``panel_path``) shown by their stand-ins, in place."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = scrub_paths(cell.source, roots)
+    given = nb.metadata.get("papermill", {}).get("parameters", {})
+    for key, value in given.items():
+        if isinstance(value, str):
+            given[key] = scrub_paths(value, roots)
+
+
 def _period_cell(note: str):
     import nbformat
 
@@ -146,6 +157,7 @@ def execute_notebook(job: dict) -> dict:
     if executed.exists():
         nb = nbformat.read(executed, as_version=4)
         scrub_notebook_metadata(nb)
+        _scrub_parameters(nb, roots)
         nb.cells.insert(0, _period_cell(job["note"]))
         nbformat.write(nb, executed)
         entry["files"]["notebook"] = executed.name
