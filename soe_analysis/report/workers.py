@@ -71,8 +71,9 @@ def init_worker(parent: int) -> None:
 
 def _stop_pool(pool) -> None:
     """Cancel queued runs and stop running workers (SIGTERM, then SIGKILL after a grace period)."""
+    # no public accessor; read before shutdown(), which forgets them
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public accessor
     for process in processes:
         if process.is_alive():
             process.terminate()
