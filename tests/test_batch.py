@@ -328,7 +328,8 @@ def test_cli_rerun_of_some_notebooks_keeps_the_others(run, monkeypatch, capsys):
     captured = capsys.readouterr()
     assert code == 1
     assert captured.out.strip().splitlines()[-1] == str(root / "reports" / "index.html")
-    assert "20_fails failed" in captured.err and "1 of 2 notebook runs succeeded" in captured.err
+    assert "20_fails failed" in captured.err
+    assert "1 of 2 notebook runs succeeded (2 earlier report(s) of these periods kept)" in captured.err
     # 10_figures and 30_chart of the earlier run are kept beside this run's 20_fails and 40_unsafe
     folder = root / "reports" / "2023-01"
     assert sorted(p.stem for p in folder.glob("*.ipynb")) == ["10_figures", "20_fails", "30_chart", "40_unsafe"]
@@ -338,12 +339,14 @@ def test_cli_rerun_of_some_notebooks_keeps_the_others(run, monkeypatch, capsys):
     assert [nb["notebook"] for nb in manifest["notebooks"]] == ["10_figures", "20_fails", "30_chart", "40_unsafe"]
     kept = manifest["notebooks"][0]
     assert kept["key_figures"] == before["notebooks"][0]["key_figures"] and kept["built_at"] == before["built_at"]
+    assert kept["kept"] is True and "kept" not in manifest["notebooks"][1]
     # raw markup an output let through is removed by the sanitizer; the page still renders
     unsafe = manifest["notebooks"][3]
     assert unsafe["status"] == "ok", unsafe
-    for name in ("40_unsafe.shared.html", "40_unsafe.html"):
-        page = (folder / name).read_text(encoding="utf-8")
-        assert "<script" not in page and "alert(1)" not in page
+    shared = (folder / "40_unsafe.shared.html").read_text(encoding="utf-8")
+    assert "<script" not in shared and "alert(1)" not in shared  # the element and its content removed
+    full = (folder / "40_unsafe.html").read_text(encoding="utf-8")
+    assert "<script" not in full and "'&lt;script&gt;alert(1)&lt;/script&gt;'" in full  # only the code, as text
     index = (root / "reports" / "index.html").read_text(encoding="utf-8")
     assert "2022Q4" in index and "2023-01" in index  # the index covers every period folder
 

@@ -64,7 +64,9 @@ def run(args) -> int:
     for label, nb in result.failures:
         cell = f" (In [{nb['error_cell']}])" if nb.get("error_cell") is not None else ""
         print(f"soe-analysis report: {label} {nb['notebook']} failed{cell}: {nb['error']}", file=sys.stderr)
-    total = sum(len(m["notebooks"]) for m in result.periods)
-    print(f"{total - len(result.failures)} of {total} notebook runs succeeded", file=sys.stderr)
+    total = len(result.runs)
+    kept = sum(len(m["notebooks"]) for m in result.periods) - total
+    print(f"{total - len(result.failures)} of {total} notebook runs succeeded"
+          + (f" ({kept} earlier report(s) of these periods kept)" if kept else ""), file=sys.stderr)
     print(result.index)
     return 0 if result.ok else 1

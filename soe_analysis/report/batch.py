@@ -43,8 +43,13 @@ class BatchResult:
     periods: list[dict] = field(default_factory=list)
 
     @property
+    def runs(self) -> list[tuple[str, dict]]:
+        """``(period label, manifest entry)`` of each notebook this run executed (not those kept)."""
+        return [(p["label"], nb) for p in self.periods for nb in p["notebooks"] if not nb.get("kept")]
+
+    @property
     def failures(self) -> list[tuple[str, dict]]:
-        return [(p["label"], nb) for p in self.periods for nb in p["notebooks"] if nb["status"] != "ok"]
+        return [(label, nb) for label, nb in self.runs if nb["status"] != "ok"]
 
     @property
     def ok(self) -> bool:
@@ -156,6 +161,8 @@ def run_batch(periods: list[ReportPeriod], *, notebooks_dir: str | Path | None =
     env = {
         "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # quiets ipykernel's debugger notice
+        # charts embedded in the page, whatever backend the caller's shell asked for (Agg draws none)
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
     if panel_path:
         env[PANEL_ENV] = str(Path(panel_path).absolute())

@@ -119,7 +119,7 @@ def adopt_other_notebooks(previous: Path, stage: Path, manifest: dict) -> None:
     """Keep the reports of ``previous`` (same period) for notebooks this run did not execute.
 
     Their files are linked (or copied) into ``stage`` and their manifest entries kept, each with
-    the as-of month and build time it was made with, so the index tells them apart.
+    the as-of month and build time it was made with and ``kept: true`` (not part of this run).
     """
     if not _is_ours(previous):
         return
@@ -129,7 +129,7 @@ def adopt_other_notebooks(previous: Path, stage: Path, manifest: dict) -> None:
     for entry in old.get("notebooks", []):
         if not isinstance(entry, dict) or entry.get("notebook") in ran:
             continue
-        entry = {"as_of": old.get("as_of"), "built_at": old.get("built_at"), **entry}
+        entry = {"as_of": old.get("as_of"), "built_at": old.get("built_at"), **entry, "kept": True}
         files = {}
         for key, name in (entry.get("files") or {}).items():
             source = previous / str(name)
