@@ -16,10 +16,12 @@ For each period the batch runs each notebook of ``notebooks/`` through papermill
 ``<out>/index.html`` lists every period folder of ``<out>`` × notebooks from the manifests.
 
 Every HTML is self-contained: figures are embedded as data URIs and the template
-(``templates/soe_html``, the nbconvert ``lab`` template minus its CDN scripts) inlines its CSS.
-Outputs are written whole or not at all: a period is built in a hidden staging folder inside
-``<out>`` and swapped in with renames once every notebook of the run has finished; files written
-directly into ``<out>`` go through a temporary file and :func:`os.replace`.
+(``templates/soe_html``, the nbconvert ``lab`` template minus its CDN scripts) inlines its CSS and
+puts a Content-Security-Policy first in the head; page bodies pass an allowlist sanitizer
+(:mod:`.sharing`). Outputs are written whole or not at all: a period is built in a hidden staging
+folder inside ``<out>`` and swapped in with renames once every notebook of the run has finished;
+only folders the batch made (with a ``run.json``) are ever replaced, one run at a time
+(:mod:`.folders`); workers stop on Ctrl-C and die with the main process (:mod:`.workers`).
 """
 
 from .batch import BatchResult, run_batch, summary
