@@ -121,6 +121,29 @@ def _quiet_stderr():
         os.close(devnull)
 
 
+def _write_pages(executed: Path, stage: Path, name: str, job: dict, entry: dict, roots) -> None:
+    """The executed notebook scrubbed in place, its full page, and its shared page if it ran."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    scrub_notebook_metadata(nb)
+    _scrub_parameters(nb, roots)
+    nb.cells.insert(0, _period_cell(job["note"]))
+    nbformat.write(nb, executed)
+    entry["files"]["notebook"] = executed.name
+    (stage / f"{name}.html").write_text(_render(nb, name, job["lang"], shared=False), encoding="utf-8")
+    entry["files"]["html"] = f"{name}.html"
+    if entry["status"] != "ok":
+        return
+    shared = _render(_for_sharing(nb, roots), name, job["lang"], shared=True)
+    problems = page_problems(shared)
+    if problems:
+        entry.update(status="failed", error=f"shared HTML not safe to share: {problems[0]}")
+    else:
+        (stage / f"{name}.shared.html").write_text(shared, encoding="utf-8")
+        entry["files"]["shared"] = f"{name}.shared.html"
+
+
 def execute_notebook(job: dict) -> dict:
     """Execute one notebook for one period into ``job["stage"]``; never raises for notebook errors.
 
@@ -129,7 +152,6 @@ def execute_notebook(job: dict) -> dict:
     (period sentence), ``lang``, ``timeout`` (seconds per cell), ``roots`` (paths to scrub).
     Returns the notebook's entry of the period manifest.
     """
-    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -155,22 +177,10 @@ def execute_notebook(job: dict) -> dict:
     entry["seconds"] = round(time.perf_counter() - started, 1)
 
     if executed.exists():
-        nb = nbformat.read(executed, as_version=4)
-        scrub_notebook_metadata(nb)
-        _scrub_parameters(nb, roots)
-        nb.cells.insert(0, _period_cell(job["note"]))
-        nbformat.write(nb, executed)
-        entry["files"]["notebook"] = executed.name
-        (stage / f"{name}.html").write_text(_render(nb, name, job["lang"], shared=False), encoding="utf-8")
-        entry["files"]["html"] = f"{name}.html"
-        if entry["status"] == "ok":
-            shared = _render(_for_sharing(nb, roots), name, job["lang"], shared=True)
-            problems = page_problems(shared)
-            if problems:
-                entry.update(status="failed", error=f"shared HTML not safe to share: {problems[0]}")
-            else:
-                (stage / f"{name}.shared.html").write_text(shared, encoding="utf-8")
-                entry["files"]["shared"] = f"{name}.shared.html"
+        try:
+            _write_pages(executed, stage, name, job, entry, roots)
+        except Exception as exc:  # a page that cannot be rendered is that notebook's failure only
+            entry.update(status="failed", error=one_line(f"rendering failed: {type(exc).__name__}: {exc}", roots))
     if figures_file.exists():
         try:
             entry["key_figures"] = json.loads(figures_file.read_text(encoding="utf-8"))
