@@ -203,3 +203,17 @@ def test_workers_and_kernels_die_with_a_killed_main_process(tmp_path):
     proc.communicate(timeout=60)
     assert _wait_for(lambda: not any(_alive(p) for pair in kernels.items() for p in pair)), kernels
     assert (out / "2022-10" / "10_slow.shared.html").read_text() == "published earlier"
+
+
+def test_jobs_start_longest_first_by_earlier_runs(tmp_path):
+    from soe_analysis.report.batch import _longest_first
+
+    for label, seconds in (("2022-10", {"10_a": 3.0, "20_b": 40.0}), ("2022-11", {"10_a": 5.0})):
+        (tmp_path / label).mkdir()
+        (tmp_path / label / "run.json").write_text(json.dumps({"label": label, "notebooks": [
+            {"notebook": name, "seconds": s} for name, s in seconds.items()]}))
+    jobs = [{"notebook": f"/nb/{name}.ipynb", "label": label}
+            for label in ("2023-01", "2023-02") for name in ("10_a", "20_b", "30_new")]
+    ordered = [(Path(j["notebook"]).stem, j["label"]) for j in _longest_first(jobs, tmp_path)]
+    assert ordered == [("20_b", "2023-01"), ("20_b", "2023-02"), ("10_a", "2023-01"), ("10_a", "2023-02"),
+                       ("30_new", "2023-01"), ("30_new", "2023-02")]

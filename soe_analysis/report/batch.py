@@ -74,6 +74,19 @@ def _failed_entry(name: str, error: str) -> dict:
             "key_figures": {}, "files": {}}
 
 
+def _longest_first(job_list: list[dict], out_dir: Path) -> list[dict]:
+    """Jobs ordered by how long each notebook took in earlier runs, longest first, so that no
+    worker is left with a long notebook at the end while the other idles (stable otherwise)."""
+    from .index import read_manifests
+
+    took: dict[str, float] = {}
+    for manifest in read_manifests(out_dir):
+        for nb in manifest.get("notebooks", []):
+            if isinstance(nb, dict) and isinstance(nb.get("seconds"), (int, float)):
+                took[nb["notebook"]] = max(took.get(nb["notebook"], 0.0), float(nb["seconds"]))
+    return sorted(job_list, key=lambda job: -took.get(Path(job["notebook"]).stem, 0.0))
+
+
 def _plan(periods, chosen, declared, out_dir, lang, dataset, panel_path, common):
     """Manifests, staging folders and the job list of a run (every parameter checked first)."""
     manifests, stages, job_list = {}, {}, []
@@ -95,7 +108,7 @@ def _plan(periods, chosen, declared, out_dir, lang, dataset, panel_path, common)
                 continue
             job_list.append({**common, "label": period.label, "notebook": str(path), "stage": str(stage),
                              "parameters": params, "note": period.note(lang)})
-    return manifests, stages, job_list
+    return manifests, stages, _longest_first(job_list, out_dir)
 
 
 def run_batch(periods: list[ReportPeriod], *, notebooks_dir: str | Path | None = None,
