@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-from matplotlib import font_manager
-
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
 
@@ -30,6 +27,8 @@ def cjk_font_path() -> Path:
 
 def cjk_font_name() -> str:
     """Register the bundled CJK font (idempotent) and return its family name."""
+    from matplotlib import font_manager
+
     path = cjk_font_path()
     if str(path) not in {f.fname for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(str(path))
@@ -58,6 +57,7 @@ def set_style(context: str = "notebook") -> str:
     Call once at the top of a notebook. Chinese and English labels both render, and negative
     numbers show a plain hyphen-minus (some CJK fonts lack U+2212).
     """
+    import matplotlib
     from cycler import cycler
 
     family = cjk_font_name()

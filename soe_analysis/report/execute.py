@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import json
 import os
@@ -22,7 +23,9 @@ TEMPLATE_NAME = "soe_html"
 
 
 
+@functools.lru_cache(maxsize=None)
 def _exporter(shared: bool, lang: str):
+    """One exporter per kind and language in a worker: building one compiles its templates."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
