@@ -125,7 +125,11 @@ def same_month_by_year(totals: pd.DataFrame, month: int) -> pd.DataFrame:
 
 
 def styled(table: pd.DataFrame, digits: int = 2):
-    """A DataFrame Styler that prints numbers half-up to ``digits`` and NaN as — (never nan or 0)."""
+    """A DataFrame Styler that prints numbers half-up to ``digits`` and NaN as — (never nan or 0).
+
+    Text cells and index/column labels are HTML-escaped: enterprise names come from data files.
+    """
     def show(v):
         return fmt(v, digits) if _finite(v) else "—"
-    return table.style.format(show)
+    return (table.style.format(show, escape="html")
+            .format_index(escape="html", axis=0).format_index(escape="html", axis=1))

@@ -415,7 +415,9 @@ def style_status(display: pd.DataFrame, statuses, lang: str = "zh"):
             return [""] * len(column)
         return [f"background-color:{c};color:black;font-weight:bold" for c in colours]
 
-    return display.style.apply(paint).format(precision=2, na_rep="–")
+    # labels and text cells are HTML-escaped: names come from data files
+    return (display.style.apply(paint).format(precision=2, na_rep="–", escape="html")
+            .format_index(escape="html", axis=0).format_index(escape="html", axis=1))
 
 
 def plot_fan(row: dict, draws, path: pd.Series | None = None, *, target_year: int = 2023,

@@ -15,7 +15,7 @@ from tests.batch_fixtures import EVIL, chart_notebook, failing_notebook, figures
 from soe_analysis import cli, config
 from soe_analysis import report as batch
 from soe_analysis.report import batch as report_batch
-from soe_analysis.report.batch import _clean_stale, _swap_in
+from soe_analysis.report.folders import clean_stale as _clean_stale, swap_in as _swap_in
 from soe_analysis.errors import SoeError, UsageError
 
 MONTHS = ["2022-09", "2022-10", "2023-01", "2023-02"]
@@ -126,26 +126,15 @@ def test_discover_notebooks(tmp_path):
 # ---------------------------------------------------------------- sharing safety
 
 
-@pytest.mark.parametrize("page, problem", [
-    ("<p>x</p><script>alert(1)</script>", "<script>"),
-    ('<img src="x" onerror="alert(1)">', "onerror"),
-    ('<img src="https://example.org/a.png">', "external resource"),
-    ('<link rel="stylesheet" href="http://cdn/x.css">', "external resource"),
-    ("<style>body{background:url(//cdn/x.png)}</style>", "remote resource"),
-    ('<a href="javascript:alert(1)">x</a>', "javascript:"),
-    ("<iframe></iframe>", "<iframe>"),
-])
-def test_html_problems_flags_active_or_remote_content(page, problem):
-    problems = batch.html_problems(page)
-    assert any(problem in p for p in problems), problems
-
-
-def test_html_problems_accepts_embedded_content_and_flags_local_paths():
+def test_absolute_paths_are_refused_and_known_roots_scrubbed():
     page = ('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><img src="data:image/png;base64,AAAA">'
-            '<a href="https://example.org">link</a><a href="#x">in page</a>')
-    assert batch.html_problems(page) == []
+            '<a href="https://example.org/a/b">link</a><a href="#x">in page</a>'
+            "<p>万元/亿元, 2022/10/31, 本年累计 / 同比, flash_reports/2022/a.csv, ~/x/y</p>")
+    assert batch.page_problems(page) == []
+    for leak in ("/srv/build/project/data", "(/home/me/a/b.csv)", "C:\\Users\\me\\a.csv", "file:///x"):
+        assert batch.page_problems(page + f"<p>{leak}</p>") != [], leak
+    assert batch.page_problems(page + '<a title="/opt/x/y">t</a>') != []  # attributes too
     roots = [("/srv/build/project", "<project>")]
-    assert batch.html_problems(page + "/srv/build/project/data", roots) == ["a local path of the build machine"]
     assert batch.scrub_paths("see /srv/build/project/data/x.csv", roots) == "see <project>/data/x.csv"
 
 
@@ -153,7 +142,7 @@ def test_base64_data_is_not_mistaken_for_a_local_path():
     # base64 uses "/" and letters, so "/tmp" occurs in embedded figures by chance
     page = '<img src="data:image/png;base64,iVBORw0K/tmpAAAA/srv/build/project==">'
     roots = [("/srv/build/project", "<project>"), ("/tmp", "<tmp>")]
-    assert batch.html_problems(page, roots) == []
+    assert batch.page_problems(page) == []
     assert batch.scrub_paths(page + " /tmp/x", roots) == page + " <tmp>/x"
 
 
@@ -188,7 +177,7 @@ def test_index_escapes_every_text():
     page = batch.index_html([manifest], lang="en")
     assert "<script>" not in page
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4  # note, key, value, error
-    assert batch.html_problems(page) == []
+    assert batch.page_problems(page) == []
     assert 'href="2022Q4/20_y.html#papermill-error-cell"' in page and "failing cell In [4]" in page
     assert "n <b>RMB 1.50 yi</b>" in page and "demonstration data" in page
 
@@ -200,6 +189,10 @@ def test_swap_in_replaces_a_period_folder(tmp_path):
     stage = tmp_path / ".2022Q4.staging-1-x"
     stage.mkdir()
     (stage / "new.html").write_text("new")
+    with pytest.raises(SoeError, match="not made by soe-analysis report"):
+        _swap_in(stage, target)  # no run.json: not the batch's folder
+    assert [p.name for p in target.iterdir()] == ["old.html"]
+    (target / "run.json").write_text("{}")
     _swap_in(stage, target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2022Q4"]
     assert [p.name for p in target.iterdir()] == ["new.html"]
@@ -222,6 +215,7 @@ def test_interrupted_run_leaves_earlier_outputs_and_no_staging(tmp_path, monkeyp
     out = tmp_path / "out"
     (out / "2022-10").mkdir(parents=True)
     (out / "2022-10" / "10_no_as_of.shared.html").write_text("good earlier report")
+    (out / "2022-10" / "run.json").write_text('{"label": "2022-10", "notebooks": []}')
 
     def interrupted(path):
         raise KeyboardInterrupt
@@ -230,7 +224,7 @@ def test_interrupted_run_leaves_earlier_outputs_and_no_staging(tmp_path, monkeyp
     with pytest.raises(KeyboardInterrupt):
         batch.run_batch([batch.ReportPeriod("2022-10", "2022-10")], notebooks_dir=notebooks, out_dir=out,
                         progress=False)
-    assert sorted(p.name for p in out.iterdir()) == ["2022-10"]
+    assert sorted(p.name for p in out.iterdir()) == [".soe-report.lock", "2022-10"]  # no staging left
     assert (out / "2022-10" / "10_no_as_of.shared.html").read_text() == "good earlier report"
 
 
@@ -270,7 +264,7 @@ def run(tmp_path_factory):
 def test_run_outputs_and_failures(run):
     root, _, _, result = run
     out = root / "reports"
-    assert sorted(p.name for p in out.iterdir()) == ["2022Q4", "2023-01", "index.html"]  # no staging left
+    assert sorted(p.name for p in out.iterdir()) == [".soe-report.lock", "2022Q4", "2023-01", "index.html"]  # no staging left
     assert sorted(result.failures and [(label, nb["notebook"]) for label, nb in result.failures]) == [
         ("2022Q4", "20_fails"), ("2023-01", "20_fails")]
     files = sorted(p.name for p in (out / "2022Q4").iterdir())
@@ -296,7 +290,8 @@ def test_key_figures_reach_the_index(run):
     assert "截至 2022-10" in index  # the quarter's as-of month is said
     assert 'href="2022Q4/20_fails.html#papermill-error-cell"' in index
     assert "演示数据" in index  # demonstration banner
-    assert batch.html_problems(index) == []
+    assert batch.page_problems(index) == [] and "<script" not in index
+    assert index.index(batch.sharing.CSP_META) < index.index("<title>")
 
 
 @pytest.mark.notebook
@@ -305,7 +300,9 @@ def test_shared_html_is_safe_and_self_contained(run):
     folder = root / "reports" / "2022Q4"
     for name in ("10_figures", "30_chart"):
         page = (folder / f"{name}.shared.html").read_text(encoding="utf-8")
-        assert batch.html_problems(page) == []
+        assert batch.page_problems(page) == [] and "<script" not in page
+        policy = f'content="{batch.sharing.CONTENT_SECURITY_POLICY}" http-equiv="Content-Security-Policy"'
+        assert page.index(policy) < page.index("<style")  # first in the head: it governs the whole page
         for local in (str(root), str(notebooks), sys.prefix, str(Path.home()), str(config.PROJECT_ROOT)):
             assert local not in page
         assert "import " not in page and "In&nbsp;[" not in page  # code and prompts hidden
@@ -322,22 +319,34 @@ def test_shared_html_is_safe_and_self_contained(run):
 
 
 @pytest.mark.notebook
-def test_cli_rerun_replaces_period_and_exits_nonzero(run, monkeypatch, capsys):
+def test_cli_rerun_of_some_notebooks_keeps_the_others(run, monkeypatch, capsys):
     root, notebooks, panel, _ = run
     monkeypatch.setattr(config, "NOTEBOOKS_DIR", notebooks)
+    before = json.loads((root / "reports" / "2023-01" / "run.json").read_text(encoding="utf-8"))
     code = cli.main(["report", "--period", "2023-01", "--notebooks", "20,40_unsafe", "--panel", str(panel),
                      "--out", str(root / "reports"), "--jobs", "2"])
     captured = capsys.readouterr()
     assert code == 1
     assert captured.out.strip().splitlines()[-1] == str(root / "reports" / "index.html")
-    assert "20_fails failed" in captured.err and "0 of 2 notebook runs succeeded" in captured.err
-    # the earlier 2023-01 outputs (10_figures, 30_chart) are replaced by this run's, 2022Q4 untouched
-    assert sorted(p.stem.split(".")[0] for p in (root / "reports" / "2023-01").glob("*.ipynb")) == ["20_fails", "40_unsafe"]
+    assert "20_fails failed" in captured.err
+    assert "1 of 2 notebook runs succeeded (2 earlier report(s) of these periods kept)" in captured.err
+    # 10_figures and 30_chart of the earlier run are kept beside this run's 20_fails and 40_unsafe
+    folder = root / "reports" / "2023-01"
+    assert sorted(p.stem for p in folder.glob("*.ipynb")) == ["10_figures", "20_fails", "30_chart", "40_unsafe"]
+    assert (folder / "10_figures.shared.html").exists() and (folder / "30_chart.shared.html").exists()
     assert (root / "reports" / "2022Q4" / "10_figures.shared.html").exists()
-    manifest = json.loads((root / "reports" / "2023-01" / "run.json").read_text(encoding="utf-8"))
-    unsafe = manifest["notebooks"][1]
-    assert unsafe["status"] == "failed" and "<script> element" in unsafe["error"]
-    assert not (root / "reports" / "2023-01" / "40_unsafe.shared.html").exists()
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert [nb["notebook"] for nb in manifest["notebooks"]] == ["10_figures", "20_fails", "30_chart", "40_unsafe"]
+    kept = manifest["notebooks"][0]
+    assert kept["key_figures"] == before["notebooks"][0]["key_figures"] and kept["built_at"] == before["built_at"]
+    assert kept["kept"] is True and "kept" not in manifest["notebooks"][1]
+    # raw markup an output let through is removed by the sanitizer; the page still renders
+    unsafe = manifest["notebooks"][3]
+    assert unsafe["status"] == "ok", unsafe
+    shared = (folder / "40_unsafe.shared.html").read_text(encoding="utf-8")
+    assert "<script" not in shared and "alert(1)" not in shared  # the element and its content removed
+    full = (folder / "40_unsafe.html").read_text(encoding="utf-8")
+    assert "<script" not in full and "'&lt;script&gt;alert(1)&lt;/script&gt;'" in full  # only the code, as text
     index = (root / "reports" / "index.html").read_text(encoding="utf-8")
     assert "2022Q4" in index and "2023-01" in index  # the index covers every period folder
 

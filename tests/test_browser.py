@@ -6,7 +6,11 @@ package ``playwright`` driving it; skips with the reason when either is missing.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -48,29 +52,69 @@ def built(tmp_path_factory):
     return executable, result
 
 
-def _open(executable: str, page_path: Path, shot: Path) -> dict:
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # the test reads what the browser saw, not the access log
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """The report folder over loopback HTTP, as a reader's web server or mail viewer would show it
+    (a file:// page draws Chromium's own console notices that are no fault of the report)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# Recorded before any page script could run (an init script is not subject to the page's CSP).
+_RECORD_VIOLATIONS = """window.__violations = [];
+document.addEventListener("securitypolicyviolation",
+  e => window.__violations.push(e.violatedDirective + " " + e.blockedURI));"""
+
+
+def open_page(executable: str, url: str, shot: Path) -> dict:
+    """Open ``url`` in headless Chromium and record what a reader's browser did.
+
+    ``problems``: page errors, failed loads (network failures, HTTP ≥ 400); ``requests``: every
+    request; ``foreign``: those other than the page itself and data: URLs; ``dialogs``;
+    ``violations`` of the Content-Security-Policy; ``navigations`` of the main frame; ``links``.
+    """
     from playwright.sync_api import sync_playwright
 
-    errors, requests = [], []
+    problems, requests, dialogs, navigations = [], [], [], []
     with sync_playwright() as p:
         profile = shot.parent / f"profile-{shot.stem}"
         context = p.chromium.launch_persistent_context(
             str(profile), executable_path=executable, headless=True, args=ARGS)
         try:
             page = context.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.add_init_script(_RECORD_VIOLATIONS)
+            page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+            page.on("requestfailed", lambda r: problems.append(f"failed load: {r.url[:80]} {r.failure}"))
+            page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
             page.on("request", lambda r: requests.append(r.url))
-            page.goto(page_path.as_uri(), wait_until="load")
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("framenavigated", lambda f: navigations.append(f.url) if f == page.main_frame else None)
+            page.goto(url, wait_until="load")
+            page.wait_for_timeout(1500)  # a <meta refresh> or a late load would show by now
             cjk = _cjk_glyphs_drawn(page)
             images = page.eval_on_selector_all(
                 "img", "els => els.map(e => ({ok: e.complete && e.naturalWidth > 0, src: e.src.slice(0, 30)}))")
+            links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            violations = page.evaluate("window.__violations")
             text = page.inner_text("body")
             page.screenshot(path=str(shot), full_page=True)
         finally:
             context.close()
-    return {"errors": errors, "images": images, "text": text, "cjk": cjk,
-            "remote": [u for u in requests if not u.startswith(("file:", "data:"))]}
+    return {"problems": problems, "images": images, "text": text, "cjk": cjk, "requests": requests,
+            "foreign": [u for u in requests if u != url and not u.startswith("data:")],
+            "dialogs": dialogs, "violations": violations, "navigations": navigations, "links": links}
 
 
 _MARK_CJK = r"""() => {
@@ -109,27 +153,29 @@ def _cjk_glyphs_drawn(page) -> list[tuple[str, int, int]]:
 
 def test_shared_reports_render_offline(built, tmp_path):
     executable, result = built
-    folder = result.out_dir / "2022-10"
-    for name in ("10_figures", "30_chart"):
-        seen = _open(executable, folder / f"{name}.shared.html", tmp_path / f"{name}.png")
-        assert seen["errors"] == [], seen["errors"]
-        assert seen["remote"] == [], seen["remote"]
-        assert all(img["ok"] for img in seen["images"]), seen["images"]
-        assert seen["cjk"] and all(count <= drawn for _, count, drawn in seen["cjk"]), seen["cjk"]
-        assert "演示数据" in seen["text"]  # the demonstration banner, in Chinese
-        assert (tmp_path / f"{name}.png").stat().st_size > 0
-    chart = _open(executable, folder / "30_chart.shared.html", tmp_path / "chart.png")
-    assert len(chart["images"]) == 1  # the bar chart, embedded
-    assert "利润总额图" in chart["text"]
-    figures = _open(executable, folder / "10_figures.shared.html", tmp_path / "figures.png")
+    with serve(result.out_dir) as origin:
+        for name in ("10_figures", "30_chart"):
+            url = f"{origin}/2022-10/{name}.shared.html"
+            seen = open_page(executable, url, tmp_path / f"{name}.png")
+            assert seen["problems"] == [] and seen["violations"] == [], seen
+            assert seen["foreign"] == [] and seen["dialogs"] == [] and seen["navigations"] == [url], seen
+            assert all(img["ok"] for img in seen["images"]), seen["images"]
+            assert seen["cjk"] and all(count <= drawn for _, count, drawn in seen["cjk"]), seen["cjk"]
+            assert "演示数据" in seen["text"]  # the demonstration banner, in Chinese
+            assert (tmp_path / f"{name}.png").stat().st_size > 0
+        chart = open_page(executable, f"{origin}/2022-10/30_chart.shared.html", tmp_path / "chart.png")
+        assert len(chart["images"]) == 1  # the bar chart, embedded
+        assert "利润总额图" in chart["text"]
+        figures = open_page(executable, f"{origin}/2022-10/10_figures.shared.html", tmp_path / "figures.png")
     assert "<script>alert(1)</script>" in figures["text"]  # shown as text, never run
     assert "import pandas" not in figures["text"]  # code hidden
 
 
 def test_index_renders(built, tmp_path):
     executable, result = built
-    seen = _open(executable, result.index, tmp_path / "index.png")
-    assert seen["errors"] == [] and seen["remote"] == []
+    with serve(result.out_dir) as origin:
+        seen = open_page(executable, f"{origin}/index.html", tmp_path / "index.png")
+    assert seen["problems"] == [] and seen["foreign"] == [] and seen["violations"] == [], seen
     assert all(img["ok"] for img in seen["images"])
     assert seen["cjk"] and all(count <= drawn for _, count, drawn in seen["cjk"]), seen["cjk"]
     assert "国企财务分析报告索引" in seen["text"] and "演示数据" in seen["text"]

@@ -35,7 +35,7 @@ def add_arguments(parser) -> None:
                         help="only these notebooks (file name, stem or number prefix); default all "
                              "in notebooks/")
     parser.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                        help="notebooks executed at once (default: number of cores, %(default)s)")
+                        help="notebooks executed at once (default and maximum: number of cores, %(default)s)")
     parser.add_argument("--out", type=Path, default=config.REPORTS_DIR, metavar="DIR",
                         help="reports folder, one sub-folder per period (default: reports/)")
     parser.add_argument("--lang", choices=("zh", "en"), default=config.DEFAULT_LANG,
@@ -47,20 +47,26 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import sys
 
-    from ..report import resolve_periods, run_batch
     from ..io.panel import dataset_label, load_panel
+    from ..report import resolve_periods, run_batch
+    from ..report.batch import cap_jobs
 
+    jobs, note = cap_jobs(args.jobs)
+    if note:
+        print(f"soe-analysis report: note: {note}", file=sys.stderr)
     panel = load_panel(args.panel)
     periods = resolve_periods(args.period, panel["period"].unique())
     for period in periods:
         if period.quarter:
             print(period.note("en"), file=sys.stderr)
-    result = run_batch(periods, notebooks=args.notebooks, out_dir=args.out, jobs=args.jobs,
+    result = run_batch(periods, notebooks=args.notebooks, out_dir=args.out, jobs=jobs,
                        lang=args.lang, panel_path=args.panel, dataset=dataset_label(panel))
     for label, nb in result.failures:
         cell = f" (In [{nb['error_cell']}])" if nb.get("error_cell") is not None else ""
         print(f"soe-analysis report: {label} {nb['notebook']} failed{cell}: {nb['error']}", file=sys.stderr)
-    total = sum(len(m["notebooks"]) for m in result.periods)
-    print(f"{total - len(result.failures)} of {total} notebook runs succeeded", file=sys.stderr)
+    total = len(result.runs)
+    kept = sum(len(m["notebooks"]) for m in result.periods) - total
+    print(f"{total - len(result.failures)} of {total} notebook runs succeeded"
+          + (f" ({kept} earlier report(s) of these periods kept)" if kept else ""), file=sys.stderr)
     print(result.index)
     return 0 if result.ok else 1

@@ -34,10 +34,15 @@ class IngestResult:
 
 
 def _shown(path: Path, root: Path | None) -> str:
-    try:
-        return safe_text(path.resolve().relative_to(root.resolve()).as_posix() if root else str(path))
-    except ValueError:
+    """A raw file as reports show it: relative to the raw folder, symlinks not followed, so a
+    linked file never puts a machine path into a shared page; outside the folder, its name.
+    Control characters are escaped (file names come from outside)."""
+    if root is None:
         return safe_text(str(path))
+    try:
+        return safe_text(Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix())
+    except ValueError:
+        return safe_text(Path(path).name)
 
 
 def dataset_of(path: Path, root: Path) -> str:

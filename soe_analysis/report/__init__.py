@@ -20,10 +20,12 @@ For each period the batch runs each notebook of ``notebooks/`` through papermill
 ``<out>/index.html`` lists every period folder of ``<out>`` × notebooks from the manifests.
 
 Every HTML is self-contained: figures are embedded as data URIs and the template
-(``templates/soe_html``, the nbconvert ``lab`` template minus its CDN scripts) inlines its CSS.
-Outputs are written whole or not at all: a period is built in a hidden staging folder inside
-``<out>`` and swapped in with renames once every notebook of the run has finished; files written
-directly into ``<out>`` go through a temporary file and :func:`os.replace`.
+(``templates/soe_html``, the nbconvert ``lab`` template minus its CDN scripts) inlines its CSS and
+puts a Content-Security-Policy first in the head; page bodies pass an allowlist sanitizer
+(:mod:`.sharing`). Outputs are written whole or not at all: a period is built in a hidden staging
+folder inside ``<out>`` and swapped in with renames once every notebook of the run has finished;
+only folders the batch made (with a ``run.json``) are ever replaced, one run at a time
+(:mod:`.folders`); workers stop on Ctrl-C and die with the main process (:mod:`.workers`).
 """
 
 from .batch import BatchResult, run_batch, summary
@@ -31,9 +33,11 @@ from .index import index_html, read_manifests, write_index
 from .notebook_params import (Parameter, batch_parameters, discover_notebooks, notebook_parameters,
                               validate_parameters)
 from .periods import ReportPeriod, expand_periods, resolve_periods
-from .sharing import html_problems, one_line, scrub_notebook_metadata, scrub_paths
+from .sharing import (one_line, page_problems, sanitize_html, sanitize_page, scrub_notebook_metadata,
+                      scrub_paths, with_csp)
 
 __all__ = ["BatchResult", "Parameter", "ReportPeriod", "batch_parameters", "discover_notebooks",
-           "expand_periods", "html_problems", "index_html", "notebook_parameters", "one_line",
-           "read_manifests", "resolve_periods", "run_batch", "scrub_notebook_metadata", "scrub_paths",
-           "summary", "validate_parameters", "write_index"]
+           "expand_periods", "index_html", "notebook_parameters", "one_line", "page_problems",
+           "read_manifests", "resolve_periods", "run_batch", "sanitize_html", "sanitize_page",
+           "scrub_notebook_metadata", "scrub_paths", "summary", "validate_parameters", "with_csp",
+           "write_index"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import json
 import os
@@ -13,7 +14,8 @@ from pathlib import Path
 from ..display import KEYFIGURES_ENV
 from .fonts import with_cjk_font
 from .notebook_params import KERNEL_NAME
-from .sharing import html_problems, one_line, scrub_notebook_metadata, scrub_paths
+from .sharing import (CSP_META, one_line, page_problems, sanitize_page, scrub_notebook_metadata,
+                      scrub_paths)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "soe_html"
@@ -21,7 +23,9 @@ TEMPLATE_NAME = "soe_html"
 
 
 
+@functools.lru_cache(maxsize=None)
 def _exporter(shared: bool, lang: str):
+    """One exporter per kind and language in a worker: building one compiles its templates."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -48,6 +52,8 @@ def _for_sharing(nb, roots):
             continue
         kept = []
         for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":  # tracebacks belong to the team's full page
+                continue
             if output.get("output_type") == "stream":
                 if output.get("name") == "stderr":
                     continue
@@ -61,12 +67,32 @@ def _for_sharing(nb, roots):
     return nb
 
 
+def _scrub_parameters(nb, roots) -> None:
+    """Local paths passed as parameters (``panel_path``) shown by their stand-ins, in place."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = scrub_paths(cell.source, roots)
+    given = nb.metadata.get("papermill", {}).get("parameters", {})
+    for key, value in given.items():
+        if isinstance(value, str):
+            given[key] = scrub_paths(value, roots)
+
+
 def _period_cell(note: str):
     import nbformat
 
     cell = nbformat.v4.new_markdown_cell(f"**{html.escape(note)}**")
     cell.metadata["tags"] = ["soe-report-period"]
     return cell
+
+
+def _render(nb, name: str, lang: str, shared: bool) -> str:
+    """A notebook as one self-contained page: CSP first in the head, the body sanitized."""
+    resources = {"metadata": {"name": name}, "soe_csp_meta": CSP_META}
+    page, _ = _exporter(shared, lang).from_notebook_node(nb, resources=resources)
+    if shared:
+        page = with_cjk_font(page)
+    return sanitize_page(page)
 
 
 @contextlib.contextmanager
@@ -98,6 +124,29 @@ def _quiet_stderr():
         os.close(devnull)
 
 
+def _write_pages(executed: Path, stage: Path, name: str, job: dict, entry: dict, roots) -> None:
+    """The executed notebook scrubbed in place, its full page, and its shared page if it ran."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    scrub_notebook_metadata(nb)
+    _scrub_parameters(nb, roots)
+    nb.cells.insert(0, _period_cell(job["note"]))
+    nbformat.write(nb, executed)
+    entry["files"]["notebook"] = executed.name
+    (stage / f"{name}.html").write_text(_render(nb, name, job["lang"], shared=False), encoding="utf-8")
+    entry["files"]["html"] = f"{name}.html"
+    if entry["status"] != "ok":
+        return
+    shared = _render(_for_sharing(nb, roots), name, job["lang"], shared=True)
+    problems = page_problems(shared)
+    if problems:
+        entry.update(status="failed", error=f"shared HTML not safe to share: {problems[0]}")
+    else:
+        (stage / f"{name}.shared.html").write_text(shared, encoding="utf-8")
+        entry["files"]["shared"] = f"{name}.shared.html"
+
+
 def execute_notebook(job: dict) -> dict:
     """Execute one notebook for one period into ``job["stage"]``; never raises for notebook errors.
 
@@ -106,7 +155,6 @@ def execute_notebook(job: dict) -> dict:
     (period sentence), ``lang``, ``timeout`` (seconds per cell), ``roots`` (paths to scrub).
     Returns the notebook's entry of the period manifest.
     """
-    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -132,34 +180,18 @@ def execute_notebook(job: dict) -> dict:
     entry["seconds"] = round(time.perf_counter() - started, 1)
 
     if executed.exists():
-        nb = nbformat.read(executed, as_version=4)
-        scrub_notebook_metadata(nb)
-        nb.cells.insert(0, _period_cell(job["note"]))
-        nbformat.write(nb, executed)
-        entry["files"]["notebook"] = executed.name
-        full, _ = _exporter(False, job["lang"]).from_notebook_node(nb, resources={"metadata": {"name": name}})
-        active = [p for p in html_problems(full) if "local path" not in p]
-        if active:
-            entry.update(status="failed", error=f"output holds active HTML ({active[0]}): escape data text")
-        else:
-            (stage / f"{name}.html").write_text(full, encoding="utf-8")
-            entry["files"]["html"] = f"{name}.html"
-        if entry["status"] == "ok":
-            shared_nb = _for_sharing(nb, roots)
-            shared, _ = _exporter(True, job["lang"]).from_notebook_node(
-                shared_nb, resources={"metadata": {"name": name}})
-            shared = with_cjk_font(shared)
-            problems = html_problems(shared, roots)
-            if problems:
-                entry.update(status="failed", error=f"shared HTML not safe to share: {problems[0]}")
-            else:
-                (stage / f"{name}.shared.html").write_text(shared, encoding="utf-8")
-                entry["files"]["shared"] = f"{name}.shared.html"
+        try:
+            _write_pages(executed, stage, name, job, entry, roots)
+        except Exception as exc:  # a page that cannot be rendered is that notebook's failure only
+            entry.update(status="failed", error=one_line(f"rendering failed: {type(exc).__name__}: {exc}", roots))
     if figures_file.exists():
         try:
             entry["key_figures"] = json.loads(figures_file.read_text(encoding="utf-8"))
             entry["files"]["key_figures"] = figures_file.name
         except ValueError:
             entry["key_figures"] = {}
+    tables_file = stage / f"{name}.tables.json"
+    if tables_file.exists():  # listed so a partial rerun keeps this notebook's sheets in the workbook
+        entry["files"]["tables"] = tables_file.name
     entry["seconds_total"] = round(time.perf_counter() - started, 1)
     return entry

@@ -10,6 +10,7 @@ from ..display import provenance_html
 from ..text import labels
 from .files import _write_text
 from .fonts import with_cjk_font
+from .sharing import with_csp
 
 ERROR_ANCHOR = "papermill-error-cell"  # the id papermill gives the failing cell's marker
 MANIFEST = "run.json"
@@ -138,5 +139,5 @@ def write_index(out_dir: str | Path, lang: str = "zh") -> Path:
     """Rebuild ``<out_dir>/index.html`` from the period manifests (written whole or not at all)."""
     out_dir = Path(out_dir)
     path = out_dir / INDEX
-    _write_text(path, with_cjk_font(index_html(read_manifests(out_dir), lang=lang)))
+    _write_text(path, with_csp(with_cjk_font(index_html(read_manifests(out_dir), lang=lang))))
     return path

@@ -121,11 +121,14 @@ def validate_parameters(declared: dict[str, Parameter], given: dict, *, notebook
 
 
 def batch_parameters(declared: dict[str, Parameter], period: ReportPeriod, lang: str, *,
-                     notebook: str = "notebook") -> dict:
-    """The parameters the batch passes one notebook: ``as_of`` always, ``lang`` when declared."""
+                     notebook: str = "notebook", panel_path: str | None = None) -> dict:
+    """The parameters the batch passes one notebook: ``as_of`` always; ``lang`` and ``panel_path``
+    (when given) to notebooks that declare them. Others read the panel from ``SOE_ANALYSIS_PANEL``."""
     if "as_of" not in declared:
         raise UsageError(f"{notebook}: the parameters cell declares no as_of (every report notebook needs it)")
     given = {"as_of": period.as_of}
     if "lang" in declared:
         given["lang"] = lang
+    if panel_path and "panel_path" in declared:
+        given["panel_path"] = str(panel_path)
     return validate_parameters(declared, given, notebook=notebook)
