@@ -1,7 +1,7 @@
 """Paths and defaults, built from the package's own location.
 
 JupyterLab, papermill and the command line all resolve the same files, wherever they are
-started from. ``SOE_ANALYSIS_HOME`` overrides the project root (tests use it).
+started from. ``SOE_ANALYSIS_HOME`` overrides the project root (a copy of the project elsewhere).
 """
 
 from __future__ import annotations
