@@ -6,39 +6,19 @@ package ``playwright`` driving it; skips with the reason when either is missing.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
-from tests.batch_fixtures import chart_notebook, figures_notebook, tiny_panel
 from soe_analysis import report as batch
+from tests.batch_fixtures import chart_notebook, figures_notebook, tiny_panel
+from tests.browser import ARGS, chromium, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _chromium() -> str:
-    found = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
-    if not found:
-        pytest.skip("Chromium is not installed (apt-get install chromium chromium-driver; .ci/run does it)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        pytest.skip("the Python package playwright is not installed (pip install playwright)")
-    return str(found)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    executable = _chromium()
+    executable = chromium()
     root = tmp_path_factory.mktemp("browser")
     notebooks = root / "notebooks"
     notebooks.mkdir()
@@ -50,26 +30,6 @@ def built(tmp_path_factory):
                              panel_path=panel, dataset="demonstration", progress=False)
     assert result.ok, result.failures
     return executable, result
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # the test reads what the browser saw, not the access log
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path):
-    """The report folder over loopback HTTP, as a reader's web server or mail viewer would show it
-    (a file:// page draws Chromium's own console notices that are no fault of the report)."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # Recorded before any page script could run (an init script is not subject to the page's CSP).

@@ -8,35 +8,19 @@ a web folder would be.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from soe_analysis import report as batch
 from tests.batch_fixtures import tiny_panel, write_notebook
+from tests.browser import ARGS, chromium, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 A4_POINTS = (595.28, 841.89)  # 210 × 297 mm
 PRINTABLE_PX = 698  # A4's 794 CSS px less the template's 0.5 in margins
-
-
-def _chromium() -> str:
-    found = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
-    if not found:
-        pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does it)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        pytest.skip("the Python package playwright is not installed (pip install playwright)")
-    return str(found)
 
 
 def _page_notebook(folder: Path) -> Path:
@@ -57,14 +41,9 @@ def _page_notebook(folder: Path) -> Path:
     )
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    executable = _chromium()
+    executable = chromium()
     root = tmp_path_factory.mktemp("print")
     notebooks = root / "notebooks"
     notebooks.mkdir()
@@ -73,15 +52,8 @@ def served(tmp_path_factory):
                              out_dir=root / "reports", jobs=1, panel_path=tiny_panel(root / "panel.parquet"),
                              dataset="demonstration", progress=False)
     assert result.ok, result.failures
-    handler = functools.partial(_QuietHandler, directory=str(result.out_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield executable, f"http://127.0.0.1:{server.server_address[1]}", result
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(result.out_dir) as origin:
+        yield executable, origin, result
 
 
 def test_shared_page_prints_to_a4_pdf(served, tmp_path):

@@ -21,7 +21,8 @@ import pytest
 
 from soe_analysis import config
 from soe_analysis import report as batch
-from tests.test_browser import _chromium, open_page, serve
+from tests.browser import chromium, serve
+from tests.test_browser import open_page
 
 pytestmark = [pytest.mark.notebook]
 
@@ -110,7 +111,7 @@ def test_a_linked_raw_file_shows_relative_never_as_a_machine_path(hostile):
 
 
 def test_the_browser_shows_names_as_text_and_fetches_nothing(hostile, tmp_path):
-    executable = _chromium()
+    executable = chromium()
     _, _, _, result = hostile
     pages = sorted(p.name for p in (result.out_dir / "2022-10").glob("*.shared.html"))
     shown = {}
