@@ -136,8 +136,10 @@ def records_frame(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
                                                 for part, k in zip(parts, lengths)]) for name in names})
 
 
-def table_columns(table: RawTable, aliases: dict[str, str], issues) -> dict[str, np.ndarray] | None:
-    """:func:`table_records` as arrays (rows with errors already dropped); None when nothing was read."""
+def table_columns(table: RawTable, aliases: dict[str, str], issues,
+                  names: dict | None = None) -> dict[str, np.ndarray] | None:
+    """:func:`table_records` as arrays (rows with errors already dropped); None when nothing was read.
+    ``names``: raw name → (is 合计, resolved name), shared across the tables of one read."""
     by_canonical = {canon: label for label, canon in table.columns.items()}
     file = table.file
     n = len(table.cells)
@@ -160,7 +162,7 @@ def table_columns(table: RawTable, aliases: dict[str, str], issues) -> dict[str,
     keep = np.ones(n, dtype=bool)
     if table.enterprise_candidates:
         _form_enterprise(table, aliases, issues, keep)
-    _enterprises(table, by_canonical["enterprise"], aliases, issues, out, keep)
+    _enterprises(table, by_canonical["enterprise"], aliases, issues, out, keep, {} if names is None else names)
     if not _periods(table, by_canonical.get("period"), issues, out, keep):
         return None
     out.update(_amounts(table, by_canonical, issues, keep))
@@ -192,14 +194,22 @@ def _form_enterprise(table: RawTable, aliases: dict[str, str], issues, keep) -> 
     table.cells["(enterprise)"] = first
 
 
-def _enterprises(table: RawTable, label: str, aliases, issues, out, keep) -> None:
-    """Resolve names through the aliases, once per distinct name (a file repeats few of them)."""
+def _resolve_name(value, aliases) -> tuple[bool, str | None, str]:
+    """(is a 合计 row, canonical name or None, the name as written stripped)."""
+    name = "" if value is None else str(value).strip()
+    total = is_total_name(name)
+    return total, ("合计" if total else aliases.get(name_key(name)) if aliases else name) if name else None, name
+
+
+def _enterprises(table: RawTable, label: str, aliases, issues, out, keep, memo: dict) -> None:
+    """Resolve names through the aliases, once per distinct name of the whole read (every monthly
+    file repeats the same enterprises)."""
     file, rows = table.file, table.rows
     codes, distinct = pd.factorize(np.array(table.cells[label].tolist(), dtype=object), use_na_sentinel=False)
-    stripped = ["" if v is None else str(v).strip() for v in distinct]
-    total = np.array([is_total_name(name) for name in stripped], dtype=bool)
-    resolved = np.array([("合计" if t else aliases.get(name_key(name)) if aliases else name) if name else None
-                         for name, t in zip(stripped, total)], dtype=object)
+    found = [memo.get(v) or memo.setdefault(v, _resolve_name(v, aliases)) for v in distinct]
+    total = np.array([f[0] for f in found], dtype=bool)
+    resolved = np.array([f[1] for f in found], dtype=object)
+    stripped = [f[2] for f in found]
     out["is_total"] = total[codes]
     names = resolved[codes]
     column = label if not table.enterprise_candidates else None
@@ -365,7 +375,7 @@ def build_panel(records: pd.DataFrame, dataset: pd.Series | str = "user") -> pd.
 
     panel = pd.DataFrame({
         "enterprise": rec["enterprise"].astype(str),
-        "period": rec["year"].astype(str) + "-" + rec["month"].astype(int).map("{:02d}".format),
+        "period": _period_labels(rec["year"].to_numpy(dtype=int), rec["month"].to_numpy(dtype=int)),
         "year": rec["year"].astype(int),
         "month": rec["month"].astype(int),
     })
@@ -391,6 +401,13 @@ def build_panel(records: pd.DataFrame, dataset: pd.Series | str = "user") -> pd.
     panel["source_file"] = rec["source_file"].astype(str).to_numpy()
     panel["source_row"] = rec["source_row"].astype("int64").to_numpy()
     return panel[panel_columns() + [c for c in panel.columns if c.endswith("_reported")]]
+
+
+def _period_labels(years: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """"YYYY-MM" for each row, formatted once per distinct month (a panel holds few of them)."""
+    codes, distinct = pd.factorize(years * 100 + months)
+    labels = np.array([f"{k // 100}-{k % 100:02d}" for k in distinct], dtype=object)
+    return labels[codes]
 
 
 def reported_columns(records: pd.DataFrame) -> list[str]:

@@ -60,6 +60,7 @@ def dataset_of(path: Path, root: Path) -> str:
 def read_records(files: list[Path], root: Path | None, aliases: dict, issues: IssueLog) -> pd.DataFrame:
     parts = []
     labels: dict[Path, str] = {}  # dataset.json per folder, read once
+    names: dict = {}  # enterprise names resolved once for all files
     for path in files:
         shown = _shown(path, root)
         try:
@@ -68,7 +69,7 @@ def read_records(files: list[Path], root: Path | None, aliases: dict, issues: Is
             issues.error(exc.file or shown, exc.row, exc.column, exc.detail)
             continue
         for table in tables:
-            columns = table_columns(table, aliases, issues)
+            columns = table_columns(table, aliases, issues, names)
             if columns is not None:
                 if path.parent not in labels:
                     labels[path.parent] = dataset_of(path, root) if root else "user"

@@ -179,9 +179,11 @@ def check_months(records: pd.DataFrame, issues: IssueLog) -> None:
     index = records["year"] * 12 + records["month"] - 1
     last_overall = index.max()
     # only enterprises with a gap or an early last report need the detailed (slow) look
-    order = np.lexsort((index.to_numpy(), records["enterprise"].to_numpy()))
-    names, months = records["enterprise"].to_numpy()[order], index.to_numpy()[order]
-    same = names[1:] == names[:-1]
+    codes, distinct = pd.factorize(records["enterprise"])  # sorting integers, not 100,000s of strings
+    order = np.lexsort((index.to_numpy(), codes))
+    codes, months = codes[order], index.to_numpy()[order]
+    names = np.asarray(distinct, dtype=object)[codes]
+    same = codes[1:] == codes[:-1]
     step = np.diff(months)
     combined_jan = (months[1:] % 12 == 1) & (step == 2) & (months[:-1] % 12 == 11)  # Dec → Feb (1–2月)
     gap = same & (step > 1) & ~combined_jan
