@@ -187,9 +187,10 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
         if is_note_row([v for v in texts[i] if isinstance(v, str)]):
             keep[i] = False
     texts = np.where(is_text, texts, "")[keep]
-    meta.cells = pd.DataFrame(texts, columns=[labels[j] for j in text_at], dtype=object)
+    # object labels: a list of str would be turned into an Arrow string index, 3× the cost of the frame
+    meta.cells = pd.DataFrame(texts, columns=pd.Index([labels[j] for j in text_at], dtype=object), dtype=object)
     meta.rows = rows[keep].tolist()
-    meta.numbers = pd.DataFrame(numbers[keep], columns=numeric)
+    meta.numbers = pd.DataFrame(numbers[keep], columns=pd.Index(numeric, dtype=object))
     return meta
 
 
