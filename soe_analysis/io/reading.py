@@ -25,11 +25,12 @@ import pandas as pd
 from ..errors import DataError
 from ..periods import normalise_text
 from ..schema import ENTERPRISE_HEADERS, LINES, PERIOD_HEADERS
-from .core import (MAX_CELL_CHARS, MISSING_TOKENS, Grid, csv_text, grid_from_text, is_note_row, read_grids,
+from .core import (MAX_CELL_CHARS, MISSING_TOKENS, Grid, csv_payload, grid_from_text, is_note_row, read_grids,
                    safe_text, title_info)
 
 RAW_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 30
+FIRST_HEADER_ROWS = 8  # most headers sit in the first lines: look there before parsing 30 rows
 FAST_MAX_COLUMNS = 300
 NOT_REPORTS = frozenset({"enterprise_aliases.csv"})  # files that live beside reports but are not reports
 QUIET_COLUMNS = frozenset({"序号", "行次", "编号", "no", "no.", "栏次"})  # bookkeeping columns, ignored without a word
@@ -126,21 +127,16 @@ class RawTable:
     labels: list[str] = field(default_factory=list)  # every header label, in file order
 
 
-def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> RawTable | None:
+def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8: bytes | None = None) -> RawTable | None:
     """A well-formed wide CSV parsed by Arrow's C++ reader (numbers included); None → the careful path.
 
     Anything unusual (text in a number, separators, (1.2) negatives, full-width digits, ragged
     rows, blank lines, quoted line breaks, over-long cells) makes Arrow fail or is detected here,
     and the careful path then reports it with its row and column.
     """
-    cut = 0
-    for _ in range(4 * HEADER_SEARCH_ROWS):  # the header is near the top: parse only that much here
-        cut = text.find("\n", cut) + 1
-        if cut == 0:
-            cut = len(text)
-            break
-    head = grid_from_text(text[:cut], delimiter, shown, HEADER_SEARCH_ROWS)
-    index = find_header(head)
+    head, index = _head(text, delimiter, shown, FIRST_HEADER_ROWS)
+    if index is None or index + 3 > len(head):  # not in the first lines, or its sub-headers may follow
+        head, index = _head(text, delimiter, shown, HEADER_SEARCH_ROWS)
     if index is None or any("\n" in c or "\r" in c for _, row in head[:index + 1] for c in row):
         return None
     from .layouts import sub_header_rows
@@ -160,7 +156,7 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
         from pyarrow import csv as pacsv
 
         table = pacsv.read_csv(
-            pa.py_buffer(text.encode("utf-8")),
+            pa.py_buffer(utf8 if utf8 is not None else text.encode("utf-8")),
             read_options=pacsv.ReadOptions(skip_rows=head[index][0], column_names=names, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
@@ -192,6 +188,18 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
     meta.rows = rows[keep].tolist()
     meta.numbers = pd.DataFrame(numbers[keep], columns=pd.Index(numeric, dtype=object))
     return meta
+
+
+def _head(text: str, delimiter: str, shown: str, rows: int) -> tuple[list[tuple[int, list[str]]], int | None]:
+    """The first ``rows`` rows of a CSV text and the index of the header among them (or None)."""
+    cut = 0
+    for _ in range(4 * rows):  # the header is near the top: parse only that much here
+        cut = text.find("\n", cut) + 1
+        if cut == 0:
+            cut = len(text)
+            break
+    head = grid_from_text(text[:cut], delimiter, shown, rows)
+    return head, find_header(head)
 
 
 def find_header(grid: list[tuple[int, list[str]]]) -> int | None:
@@ -285,8 +293,8 @@ def read_raw_file(path: str | Path, shown: str | None = None) -> list[RawTable]:
     path = Path(path)
     shown = safe_text(shown or str(path))
     if path.suffix.lower() == ".csv" and path.exists():
-        text, delimiter = csv_text(path, shown)
-        fast = _fast_csv_table(text, delimiter, shown, path.name)
+        text, delimiter, utf8 = csv_payload(path, shown)
+        fast = _fast_csv_table(text, delimiter, shown, path.name, utf8)
         if fast is not None:
             return [fast]
         grids = [Grid(shown, grid_from_text(text, delimiter, shown), file_name=path.name)]

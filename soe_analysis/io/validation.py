@@ -70,7 +70,7 @@ def check_totals(records: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
         return records[~records["is_total"]] if not records.empty else records
     lines = [ln.name for ln in LINES]
     key = ["source_file", "year", "month"]
-    enterprises = records[~records["is_total"]]
+    enterprises = records[~records["is_total"]]  # also the result: each selection copies every column
     totals = records[records["is_total"]].set_index(key)
     sums = enterprises.groupby(key)[lines].sum(min_count=1).reindex(totals.index)
     counts = enterprises.groupby(key).size().reindex(totals.index).fillna(0).to_numpy()
@@ -87,7 +87,7 @@ def check_totals(records: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
         issues.error(totals.index[i][0], source_rows[i], _label(records, lines[j]),
                      f"total row {wan(stated[i, j]) if is_amount else stated[i, j]:} ≠ sum of {int(counts[i])} enterprises "
                      f"{wan(expected[i, j]) if is_amount else expected[i, j]}")
-    return records[~records["is_total"]]
+    return enterprises
 
 
 def check_duplicates(records: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
