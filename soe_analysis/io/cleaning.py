@@ -278,7 +278,8 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dic
                     if f"{line.name}@{role}" in by_canonical]
     labels = [by_canonical[canon] for _, canon, _ in targets]
     if table.numbers is not None:
-        at = table.numbers.columns.get_indexer(labels)  # plain array indexing: a frame's [labels] costs ~1 ms a file
+        position = {label: j for j, label in enumerate(table.numbers.columns)}
+        at = [position[label] for label in labels]  # plain array indexing: a frame's [labels] costs ~1 ms a file
         values, bad = table.numbers.to_numpy(dtype=float)[:, at], np.zeros((n, len(labels)), dtype=bool)
     elif labels:
         values, bad = parse_block(table.cells[labels])
@@ -304,7 +305,7 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dic
     columns = {name: converted[:, j] for j, (_, _, name) in enumerate(targets)}
     if table.derived:
         check_derived(table, by_canonical, factors, issues)
-    frame = {line.name: columns.get(line.name, np.full(n, np.nan)) for line in LINES}
+    frame = {line.name: columns[line.name] if line.name in columns else np.full(n, np.nan) for line in LINES}
     frame.update((name, col) for name, col in columns.items() if name not in frame)
     return frame
 
@@ -380,7 +381,8 @@ def build_panel(records: pd.DataFrame, dataset: pd.Series | str = "user") -> pd.
         "year": rec["year"].astype(int),
         "month": rec["month"].astype(int),
     }
-    enterprise, year, month = rec["enterprise"].to_numpy(), rec["year"].to_numpy(), rec["month"].to_numpy()
+    enterprise = pd.factorize(rec["enterprise"])[0]  # integer codes: comparing 100,000s of strings costs more
+    year, month = rec["year"].to_numpy(), rec["month"].to_numpy()
     same_group = np.zeros(len(rec), dtype=bool)
     same_group[1:] = (enterprise[1:] == enterprise[:-1]) & (year[1:] == year[:-1])
     consecutive = same_group.copy()
@@ -400,18 +402,18 @@ def build_panel(records: pd.DataFrame, dataset: pd.Series | str = "user") -> pd.
         line = name.rsplit("_", 2)[0] if name.endswith("_m_reported") else name[:-len("_prior_reported")]
         panel[reported_column(line, "month" if name.endswith("_m_reported") else "prior")] = rec[name].to_numpy(dtype=float)
     panel["jan_feb_combined"] = rec["jan_feb_combined"].to_numpy(dtype=bool)
-    panel["dataset"] = rec["dataset"].astype(str).to_numpy()
-    panel["source_file"] = rec["source_file"].astype(str).to_numpy()
+    panel["dataset"] = rec["dataset"].astype(str)  # text stays in Arrow: no round trip through Python objects
+    panel["source_file"] = rec["source_file"].astype(str)
     panel["source_row"] = rec["source_row"].astype("int64").to_numpy()
     order = panel_columns() + [c for c in panel if c.endswith("_reported")]
     return pd.DataFrame({c: panel[c] for c in order})
 
 
-def _period_labels(years: np.ndarray, months: np.ndarray) -> np.ndarray:
+def _period_labels(years: np.ndarray, months: np.ndarray) -> pd.Series:
     """"YYYY-MM" for each row, formatted once per distinct month (a panel holds few of them)."""
     codes, distinct = pd.factorize(years * 100 + months)
-    labels = np.array([f"{k // 100}-{k % 100:02d}" for k in distinct], dtype=object)
-    return labels[codes]
+    labels = pd.array([f"{k // 100}-{k % 100:02d}" for k in distinct], dtype="str")
+    return pd.Series(labels.take(codes))
 
 
 def reported_columns(records: pd.DataFrame) -> list[str]:
