@@ -171,7 +171,8 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8:
 
     if any((pc.max(pc.utf8_length(table.column(j))).as_py() or 0) > MAX_CELL_CHARS for j in text_at):
         return None
-    texts = np.column_stack([table.column(j).to_numpy(zero_copy_only=False) for j in text_at]) if text_at \
+    # through Python lists: Arrow's to_numpy on strings costs several times more here
+    texts = np.column_stack([np.array(table.column(j).to_pylist(), dtype=object) for j in text_at]) if text_at \
         else np.empty((n, 0), dtype=object)
     if not np.isfinite(numbers[~np.isnan(numbers)]).all():
         return None
@@ -248,25 +249,36 @@ def wide_header(grid: Grid, header_index: int) -> RawTable:
     header = grid.rows[header_index][1]
     above = [cell for _, row in grid.rows[:header_index] for cell in row if cell]
     unit, title_period = title_info(above, grid.file_name)
-    labels = unique_labels(header)
-    table = RawTable(file=grid.shown, cells=pd.DataFrame(), rows=[], columns={}, column_units={},
-                     unit=unit, title_period=title_period, sheet=grid.sheet,
-                     header_row=grid.rows[header_index][0], labels=labels)
+    labels, columns, units, ignored, duplicates = _header_map(tuple(header))
+    return RawTable(file=grid.shown, cells=pd.DataFrame(), rows=[], columns=dict(columns), column_units=dict(units),
+                    unit=unit, title_period=title_period, sheet=grid.sheet, ignored_columns=list(ignored),
+                    duplicate_columns=list(duplicates), header_row=grid.rows[header_index][0], labels=list(labels))
+
+
+@functools.lru_cache(maxsize=64)
+def _header_map(header: tuple[str, ...]):
+    """(labels, label → canonical, label → unit, ignored labels, duplicates) of a header row;
+    cached because every monthly file of a series repeats the same header."""
+    labels = unique_labels(list(header))
+    columns: dict[str, str] = {}
+    units: dict[str, str] = {}
+    ignored: list[str] = []
+    duplicates: list[tuple[str, str]] = []
     seen: set[str] = set()
     for label, cell in zip(labels, header):
         canonical, header_unit = match_header(cell)
         if canonical is None:
             if cell.strip() and header_key(cell) not in QUIET_COLUMNS:
-                table.ignored_columns.append(label)
+                ignored.append(label)
             continue
         if canonical in seen:
-            table.duplicate_columns.append((label, canonical))
+            duplicates.append((label, canonical))
             continue
         seen.add(canonical)
-        table.columns[label] = canonical
+        columns[label] = canonical
         if header_unit:
-            table.column_units[label] = header_unit
-    return table
+            units[label] = header_unit
+    return labels, columns, units, ignored, duplicates
 
 
 def table_from_grid(grid: Grid) -> RawTable | None:
