@@ -1,5 +1,6 @@
 """Ingest + validation speed and memory: generated flash-report CSVs, 100 and 1,000 enterprises × 120 months,
-against a floor timed in the same run: pandas reading the same files (read_csv + concat + to_parquet).
+against a floor timed in the same run: pandas reading the same files (read_csv + concat + to_parquet),
+on wall time and on CPU time (the latter steadier when other work shares the machine).
 
 Each run is a fresh child process, so the peak resident memory printed is that run's own (it
 includes the Python interpreter and pandas, ~150 MB). Goal on the 2-core machine: the
@@ -93,33 +94,35 @@ def generate_forms(folder: Path, enterprises: int, months: int) -> int:
     return enterprises * months
 
 
-def floor(raw: str, out: str, skiprows: int = 2) -> float:
+def floor(raw: str, out: str, skiprows: int = 2) -> tuple[float, float]:
     """The same files read by pandas alone: read_csv + concat + to_parquet (no checks, no cleaning).
-    ``skiprows``: title lines above the header (2 for the wide files, 3 for the forms)."""
+    ``skiprows``: title lines above the header (2 for the wide files, 3 for the forms).
+    Returns (wall seconds, CPU seconds of the process, all threads)."""
     import pandas as pd
     import pyarrow.parquet  # noqa: F401  (imported before the clock, as ingest's imports are)
 
     files = sorted(Path(raw).rglob("*.csv"))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     frames = [pd.read_csv(f, skiprows=skiprows) for f in files]
     table = pd.concat(frames, ignore_index=True)
     table.columns = [str(c) for c in table.columns]
     table.to_parquet(Path(out) / "floor.parquet", index=False)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def child(raw: str, out: str, skiprows: str = "2") -> None:
     """Runs in the child: the pandas floor, then ingest (read, clean, validate, write); seconds of each."""
     Path(out).mkdir(parents=True, exist_ok=True)
-    floor_seconds = floor(raw, out, int(skiprows))
+    floor_seconds, floor_cpu = floor(raw, out, int(skiprows))
     start = time.perf_counter()
     from soe_analysis.io.ingest import ingest
 
-    imported = time.perf_counter()
+    imported, cpu = time.perf_counter(), time.process_time()
     result = ingest(raw, out)
-    done = time.perf_counter()
+    done, cpu = time.perf_counter(), time.process_time() - cpu
     errors = int((result.quality["severity"] == "error").sum()) if len(result.quality) else 0
     print(json.dumps({"seconds": done - imported, "import_seconds": imported - start, "floor_seconds": floor_seconds,
+                      "cpu": cpu, "floor_cpu": floor_cpu,
                       "rows": len(result.panel), "errors": errors}))
 
 
@@ -132,7 +135,7 @@ def run(label: str, raw: Path, out: Path, rows: int, skiprows: int = 2) -> None:
     assert figures["rows"] == rows and figures["errors"] == 0, figures
     print(f"{label:>16} {rows:>8} {figures['seconds']:>8.2f} {figures['floor_seconds']:>8.2f} "
           f"{figures['seconds'] / figures['floor_seconds']:>6.2f} {rows / figures['seconds']:>9.0f} "
-          f"{max(peak, before) / 1024:>9.0f}")
+          f"{max(peak, before) / 1024:>9.0f} {figures['cpu'] / figures['floor_cpu']:>9.2f}")
 
 
 def main() -> None:
@@ -145,8 +148,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         return child(*args.child)
-    print(f"{'layout':>16} {'rows':>8} {'seconds':>8} {'floor s':>8} {'ratio':>6} {'rows/s':>9} {'peak MiB':>9}"
-          "  (ingest + validate + write vs pandas read_csv + concat + to_parquet; imports excluded)")
+    print(f"{'layout':>16} {'rows':>8} {'seconds':>8} {'floor s':>8} {'ratio':>6} {'rows/s':>9} {'peak MiB':>9} {'cpu ratio':>9}"
+          "  (ingest + validate + write vs pandas read_csv + concat + to_parquet; imports excluded;\n"
+          f"{'':>18}cpu ratio: the same on CPU seconds, steadier than wall time on a shared machine)")
     for n in map(int, args.sizes.split(",")) if args.sizes else []:
         with tempfile.TemporaryDirectory() as tmp:
             raw = Path(tmp) / "raw" / "flash_reports"

@@ -217,6 +217,7 @@ def records(br: Bridge, *, digits: int = 2, row_digits: int = 4) -> dict:
     lfl = br.like_for_like()
     return {
         "as_of": month_str(br.as_of), "base": month_str(br.base), "basis": br.basis,
+        "yoy_basis": br.yoy_basis or None,  # None: not a year-on-year YTD comparison
         "unit": "亿元", "dataset": br.dataset,
         "precision": {"rows": row_digits, "totals": digits},
         "rows": rows,

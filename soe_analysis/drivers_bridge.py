@@ -62,7 +62,7 @@ import pandas as pd
 
 from .errors import DataError, SoeError, UsageError
 from .io.panel import as_of as cut_as_of
-from .io.panel import dataset_label, month_rows, value_column
+from .io.panel import dataset_label, month_rows, prior_year_ytd, value_column
 from .metrics import TOTAL_ROW, average_balance
 from .periods import month_str, parse_month, ytd_label
 
@@ -143,6 +143,7 @@ class Bridge:
     warnings: list = field(default_factory=list)
     dataset: str = "user"
     scope: str = "all"
+    yoy_basis: str = ""  # year-on-year YTD base: reported_prior_year, panel_prior_year or mixed; "" otherwise
 
     # -- labels --------------------------------------------------------------------------
     @property
@@ -252,6 +253,23 @@ def _period_values(visible: pd.DataFrame, period: pd.Period, basis: str) -> pd.D
     return out
 
 
+def _reported_base(visible: pd.DataFrame, current: pd.Period, old: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The year-on-year base on the comparable basis: each line's 上年同期 as printed in the current
+    month's report where the panel carries it (:func:`soe_analysis.io.panel.prior_year_ytd`, the rule
+    the headline uses), last year's own figure otherwise. Enterprises with no base-period row stay
+    entries. Returns the base lines and which basis total profit is on."""
+    old = old.copy()
+    profit_basis = pd.Series(dtype=object)
+    for line in LINES_USED:
+        values, basis = prior_year_ytd(visible, current, line)
+        shared = values.index.intersection(old.index)
+        old.loc[shared, line] = values.loc[shared].to_numpy()
+        if line == PROFIT:
+            profit_basis = basis.loc[shared]
+    kinds = set(profit_basis)
+    return old, ("mixed" if len(kinds) > 1 else kinds.pop() if kinds else "panel_prior_year")
+
+
 def _comparison_warnings(visible: pd.DataFrame, prior: pd.Period, current: pd.Period, basis: str) -> list[str]:
     warnings: list[str] = []
     if basis == "ytd" and prior.month != current.month:
@@ -346,6 +364,9 @@ def bridge(panel: pd.DataFrame, as_of, base=None, *, basis: str = "ytd") -> Brid
     if old.empty:
         raise SoeError(f"no data for the base month {month_str(prior)} in the panel "
                        f"(earliest month: {visible['period'].min()})")
+    yoy_basis = ""
+    if basis == "ytd" and prior == current - 12:
+        old, yoy_basis = _reported_base(visible, current, old)
     years = (lambda p: p.month / 12) if basis == "ytd" else (lambda p: 1 / 12)
     for values, p in ((cur, current), (old, prior)):
         values["avg_interest_bearing_debt"] = average_balance(visible, p, basis=basis, column=DEBT).reindex(values.index)
@@ -384,4 +405,5 @@ def bridge(panel: pd.DataFrame, as_of, base=None, *, basis: str = "ytd") -> Brid
         effects=effects.loc[order], profit=profit.loc[order], status=status.loc[order],
         base_values=old, current_values=cur, notes=notes, excluded=excluded,
         warnings=_comparison_warnings(visible, prior, current, basis), dataset=dataset_label(visible),
+        yoy_basis=yoy_basis,
     )

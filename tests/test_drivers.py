@@ -609,3 +609,34 @@ def test_labels_cover_every_driver_and_basis():
 
     for key in (*d.DRIVERS, *financing.BASES):
         assert key in LABELS and label(key, "zh") != label(key, "en")
+
+
+def test_year_on_year_base_uses_reported_prior_year():
+    # 甲's 2022-10 report prints 上年同期 revenue 105 and total profit 15 (restated; its own 2021-10
+    # report said 100 and 13.2); 乙 prints none, so 乙 stays on last year's own figures.
+    p = panel([row("甲", "2021-10", **lines()),
+               row("甲", "2022-10", **lines(revenue=110, total_cost=105, depreciation=14)),
+               row("乙", "2021-10", **lines()),
+               row("乙", "2022-10", **lines())])
+    jia_now = (p["enterprise"] == "甲") & (p["period"] == "2022-10")
+    p["revenue_ytd_prior_reported"] = np.where(jia_now, 105.0, np.nan)
+    p["total_profit_ytd_prior_reported"] = np.where(jia_now, 15.0, np.nan)
+    br = d.bridge(p, "2022-10")
+    assert br.profit.at["甲", "base"] == pytest.approx(15.0)
+    assert br.profit.at["甲", "change"] == pytest.approx(-6.8)     # 8.2 − 15
+    assert br.effects.loc["甲", "revenue_volume"] == pytest.approx(5 * 15 / 105)  # Δrevenue 110 − 105 at 15/105
+    assert br.effects.loc["甲"].sum() == pytest.approx(-6.8)
+    assert br.profit.at["乙", "base"] == pytest.approx(13.2)       # own 2021-10 figure
+    assert br.yoy_basis == "mixed"
+    assert d.records(br)["yoy_basis"] == "mixed"
+    only_reported = d.bridge(p[p["enterprise"] == "甲"], "2022-10")
+    assert only_reported.yoy_basis == "reported_prior_year"
+    # another base month, or single months: the panel's own base, no year-on-year basis named
+    assert d.bridge(p, "2022-10", basis="m").profit.at["甲", "base"] == pytest.approx(13.2)
+    assert d.records(d.bridge(p, "2022-10", basis="m"))["yoy_basis"] is None
+
+
+def test_year_on_year_base_without_reported_columns_is_panel_basis():
+    p = panel([row("甲", "2021-10", **lines()), row("甲", "2022-10", **lines(revenue=110))])
+    br = d.bridge(p, "2022-10")
+    assert br.yoy_basis == "panel_prior_year" and br.profit.at["甲", "base"] == pytest.approx(13.2)

@@ -82,6 +82,8 @@ def run(args) -> int:
     table = table[keep]
     print(("利润总额变动分解（亿元）：" if zh else "Profit bridge (亿元): ")
           + f"{br.period_label('base', params.lang)} → {br.period_label('current', params.lang)}")
+    if br.yoy_basis:
+        print(("同比基数：" if zh else "Year-on-year base: ") + br.yoy_basis.replace("_", " "))
     print(dataset_banner(panel))
     print()
     print(format_table(table, "企业" if zh else "Enterprise"))

@@ -98,16 +98,26 @@ def decode(data: bytes, shown: str) -> str:
 
 def csv_text(path: Path, shown: str) -> tuple[str, str]:
     """(decoded text, delimiter) of a CSV file; errors for empty and mis-named files."""
+    text, delimiter, _ = csv_payload(path, shown)
+    return text, delimiter
+
+
+def csv_payload(path: Path, shown: str) -> tuple[str, str, bytes | None]:
+    """:func:`csv_text` plus the file's UTF-8 bytes (BOM removed) when it is UTF-8, else None:
+    a parser that wants bytes can take them without encoding the text again."""
     data = path.read_bytes()
     if not data.strip():
         raise DataError("empty file", file=shown)
     if data[:4] == b"PK\x03\x04":
         raise DataError("this is an XLSX/ZIP file with a .csv name; rename it to .xlsx", file=shown)
-    text = decode(data, shown)
+    try:  # decode()'s first choice, tried here to know the text is these very bytes
+        text, utf8 = data.decode("utf-8-sig"), data.removeprefix(b"\xef\xbb\xbf")
+    except UnicodeDecodeError:
+        text, utf8 = decode(data, shown), None
     head = text[:4096]
     # tab- or semicolon-separated exports exist; the sniffer is slow and fooled by 1,234 figures
     delimiter = max(",\t;", key=lambda d: (head.count(d), d == ","))
-    return text, delimiter
+    return text, delimiter, utf8
 
 
 def _check_row(row_no: int, cells: list[str], shown: str) -> None:

@@ -25,11 +25,12 @@ import pandas as pd
 from ..errors import DataError
 from ..periods import normalise_text
 from ..schema import ENTERPRISE_HEADERS, LINES, PERIOD_HEADERS
-from .core import (MAX_CELL_CHARS, MISSING_TOKENS, Grid, csv_text, grid_from_text, is_note_row, read_grids,
+from .core import (MAX_CELL_CHARS, MISSING_TOKENS, Grid, csv_payload, grid_from_text, is_note_row, read_grids,
                    safe_text, title_info)
 
 RAW_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 30
+FIRST_HEADER_ROWS = 8  # most headers sit in the first lines: look there before parsing 30 rows
 FAST_MAX_COLUMNS = 300
 NOT_REPORTS = frozenset({"enterprise_aliases.csv"})  # files that live beside reports but are not reports
 QUIET_COLUMNS = frozenset({"序号", "行次", "编号", "no", "no.", "栏次"})  # bookkeeping columns, ignored without a word
@@ -126,21 +127,16 @@ class RawTable:
     labels: list[str] = field(default_factory=list)  # every header label, in file order
 
 
-def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> RawTable | None:
+def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8: bytes | None = None) -> RawTable | None:
     """A well-formed wide CSV parsed by Arrow's C++ reader (numbers included); None → the careful path.
 
     Anything unusual (text in a number, separators, (1.2) negatives, full-width digits, ragged
     rows, blank lines, quoted line breaks, over-long cells) makes Arrow fail or is detected here,
     and the careful path then reports it with its row and column.
     """
-    cut = 0
-    for _ in range(4 * HEADER_SEARCH_ROWS):  # the header is near the top: parse only that much here
-        cut = text.find("\n", cut) + 1
-        if cut == 0:
-            cut = len(text)
-            break
-    head = grid_from_text(text[:cut], delimiter, shown, HEADER_SEARCH_ROWS)
-    index = find_header(head)
+    head, index = _head(text, delimiter, shown, FIRST_HEADER_ROWS)
+    if index is None or index + 3 > len(head):  # not in the first lines, or its sub-headers may follow
+        head, index = _head(text, delimiter, shown, HEADER_SEARCH_ROWS)
     if index is None or any("\n" in c or "\r" in c for _, row in head[:index + 1] for c in row):
         return None
     from .layouts import sub_header_rows
@@ -160,7 +156,7 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
         from pyarrow import csv as pacsv
 
         table = pacsv.read_csv(
-            pa.py_buffer(text.encode("utf-8")),
+            pa.py_buffer(utf8 if utf8 is not None else text.encode("utf-8")),
             read_options=pacsv.ReadOptions(skip_rows=head[index][0], column_names=names, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
@@ -175,7 +171,8 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
 
     if any((pc.max(pc.utf8_length(table.column(j))).as_py() or 0) > MAX_CELL_CHARS for j in text_at):
         return None
-    texts = np.column_stack([table.column(j).to_numpy(zero_copy_only=False) for j in text_at]) if text_at \
+    # through Python lists: Arrow's to_numpy on strings costs several times more here
+    texts = np.column_stack([np.array(table.column(j).to_pylist(), dtype=object) for j in text_at]) if text_at \
         else np.empty((n, 0), dtype=object)
     if not np.isfinite(numbers[~np.isnan(numbers)]).all():
         return None
@@ -187,10 +184,23 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str) -> Ra
         if is_note_row([v for v in texts[i] if isinstance(v, str)]):
             keep[i] = False
     texts = np.where(is_text, texts, "")[keep]
-    meta.cells = pd.DataFrame(texts, columns=[labels[j] for j in text_at], dtype=object)
+    # object labels: a list of str would be turned into an Arrow string index, 3× the cost of the frame
+    meta.cells = pd.DataFrame(texts, columns=pd.Index([labels[j] for j in text_at], dtype=object), dtype=object)
     meta.rows = rows[keep].tolist()
-    meta.numbers = pd.DataFrame(numbers[keep], columns=numeric)
+    meta.numbers = pd.DataFrame(numbers[keep], columns=pd.Index(numeric, dtype=object))
     return meta
+
+
+def _head(text: str, delimiter: str, shown: str, rows: int) -> tuple[list[tuple[int, list[str]]], int | None]:
+    """The first ``rows`` rows of a CSV text and the index of the header among them (or None)."""
+    cut = 0
+    for _ in range(4 * rows):  # the header is near the top: parse only that much here
+        cut = text.find("\n", cut) + 1
+        if cut == 0:
+            cut = len(text)
+            break
+    head = grid_from_text(text[:cut], delimiter, shown, rows)
+    return head, find_header(head)
 
 
 def find_header(grid: list[tuple[int, list[str]]]) -> int | None:
@@ -239,25 +249,36 @@ def wide_header(grid: Grid, header_index: int) -> RawTable:
     header = grid.rows[header_index][1]
     above = [cell for _, row in grid.rows[:header_index] for cell in row if cell]
     unit, title_period = title_info(above, grid.file_name)
-    labels = unique_labels(header)
-    table = RawTable(file=grid.shown, cells=pd.DataFrame(), rows=[], columns={}, column_units={},
-                     unit=unit, title_period=title_period, sheet=grid.sheet,
-                     header_row=grid.rows[header_index][0], labels=labels)
+    labels, columns, units, ignored, duplicates = _header_map(tuple(header))
+    return RawTable(file=grid.shown, cells=pd.DataFrame(), rows=[], columns=dict(columns), column_units=dict(units),
+                    unit=unit, title_period=title_period, sheet=grid.sheet, ignored_columns=list(ignored),
+                    duplicate_columns=list(duplicates), header_row=grid.rows[header_index][0], labels=list(labels))
+
+
+@functools.lru_cache(maxsize=64)
+def _header_map(header: tuple[str, ...]):
+    """(labels, label → canonical, label → unit, ignored labels, duplicates) of a header row;
+    cached because every monthly file of a series repeats the same header."""
+    labels = unique_labels(list(header))
+    columns: dict[str, str] = {}
+    units: dict[str, str] = {}
+    ignored: list[str] = []
+    duplicates: list[tuple[str, str]] = []
     seen: set[str] = set()
     for label, cell in zip(labels, header):
         canonical, header_unit = match_header(cell)
         if canonical is None:
             if cell.strip() and header_key(cell) not in QUIET_COLUMNS:
-                table.ignored_columns.append(label)
+                ignored.append(label)
             continue
         if canonical in seen:
-            table.duplicate_columns.append((label, canonical))
+            duplicates.append((label, canonical))
             continue
         seen.add(canonical)
-        table.columns[label] = canonical
+        columns[label] = canonical
         if header_unit:
-            table.column_units[label] = header_unit
-    return table
+            units[label] = header_unit
+    return labels, columns, units, ignored, duplicates
 
 
 def table_from_grid(grid: Grid) -> RawTable | None:
@@ -284,8 +305,8 @@ def read_raw_file(path: str | Path, shown: str | None = None) -> list[RawTable]:
     path = Path(path)
     shown = safe_text(shown or str(path))
     if path.suffix.lower() == ".csv" and path.exists():
-        text, delimiter = csv_text(path, shown)
-        fast = _fast_csv_table(text, delimiter, shown, path.name)
+        text, delimiter, utf8 = csv_payload(path, shown)
+        fast = _fast_csv_table(text, delimiter, shown, path.name, utf8)
         if fast is not None:
             return [fast]
         grids = [Grid(shown, grid_from_text(text, delimiter, shown), file_name=path.name)]

@@ -70,7 +70,7 @@ def check_totals(records: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
         return records[~records["is_total"]] if not records.empty else records
     lines = [ln.name for ln in LINES]
     key = ["source_file", "year", "month"]
-    enterprises = records[~records["is_total"]]
+    enterprises = records[~records["is_total"]]  # also the result: each selection copies every column
     totals = records[records["is_total"]].set_index(key)
     sums = enterprises.groupby(key)[lines].sum(min_count=1).reindex(totals.index)
     counts = enterprises.groupby(key).size().reindex(totals.index).fillna(0).to_numpy()
@@ -87,7 +87,7 @@ def check_totals(records: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
         issues.error(totals.index[i][0], source_rows[i], _label(records, lines[j]),
                      f"total row {wan(stated[i, j]) if is_amount else stated[i, j]:} ≠ sum of {int(counts[i])} enterprises "
                      f"{wan(expected[i, j]) if is_amount else expected[i, j]}")
-    return records[~records["is_total"]]
+    return enterprises
 
 
 def check_duplicates(records: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
@@ -179,9 +179,11 @@ def check_months(records: pd.DataFrame, issues: IssueLog) -> None:
     index = records["year"] * 12 + records["month"] - 1
     last_overall = index.max()
     # only enterprises with a gap or an early last report need the detailed (slow) look
-    order = np.lexsort((index.to_numpy(), records["enterprise"].to_numpy()))
-    names, months = records["enterprise"].to_numpy()[order], index.to_numpy()[order]
-    same = names[1:] == names[:-1]
+    codes, distinct = pd.factorize(records["enterprise"])  # sorting integers, not 100,000s of strings
+    order = np.lexsort((index.to_numpy(), codes))
+    codes, months = codes[order], index.to_numpy()[order]
+    names = np.asarray(distinct, dtype=object)[codes]
+    same = codes[1:] == codes[:-1]
     step = np.diff(months)
     combined_jan = (months[1:] % 12 == 1) & (step == 2) & (months[:-1] % 12 == 11)  # Dec → Feb (1–2月)
     gap = same & (step > 1) & ~combined_jan
