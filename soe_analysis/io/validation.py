@@ -56,7 +56,7 @@ class IssueLog:
 
 def wan(value: float) -> str:
     """An amount in 亿元 shown in 万元, the unit analysts file in."""
-    return f"{value * 1e4:,.0f}万元"
+    return f"{value * WAN_PER_YI:,.0f}万元"
 
 
 def _label(records: pd.DataFrame, column: str) -> str:
