@@ -65,6 +65,7 @@ from .io.panel import as_of as cut_as_of
 from .io.panel import dataset_label, month_rows, prior_year_ytd, value_column
 from .metrics import TOTAL_ROW, average_balance
 from .periods import month_str, parse_month, ytd_label
+from .schema import reported_column
 
 DRIVERS: tuple[str, ...] = (
     "revenue_volume", "margin", "depreciation", "staff_cost", "interest_expense",
@@ -260,6 +261,11 @@ def _reported_base(visible: pd.DataFrame, current: pd.Period, old: pd.DataFrame)
     entries. Returns the base lines and which basis total profit is on."""
     old = old.copy()
     profit_basis = pd.Series(dtype=object)
+    # only the two months and the columns prior_year_ytd reads: it cuts a month twice per line
+    needed = ["enterprise", "period"] + [c for line in LINES_USED
+                                         for c in (value_column(line, "ytd"), reported_column(line, "prior"))]
+    months = visible["period"].isin([month_str(current), month_str(current - 12)])
+    visible = visible.loc[months, [c for c in dict.fromkeys(needed) if c in visible]]
     for line in LINES_USED:
         values, basis = prior_year_ytd(visible, current, line)
         shared = values.index.intersection(old.index)

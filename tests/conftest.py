@@ -5,20 +5,26 @@
   ``QUALITY_FILE``, and ``SOE_ANALYSIS_PANEL`` for child processes), so a researcher's open
   JupyterLab keeps its panel while tests run.
 - ``shipped_panel`` ingests the shipped ``data/raw`` into that folder once per session.
+- ``shipped_batch`` runs every notebook through the report batch once per session, for 2022-10
+  on the shipped panel; the page, index and workbook tests read it.
 - ``notebook_run`` executes each notebook × parameters once per session; ``shipped_run`` does
-  so on the shipped panel, passed as the notebook's ``panel_path`` parameter.
+  so on the shipped panel, passed as the notebook's ``panel_path`` parameter. A run whose
+  parameters are the batch's (2022-10, zh, the shipped panel) is the batch's own executed
+  notebook: the same notebook with the same parameters is not executed twice.
 - Under pytest-xdist the workers share that folder and the notebook runs (``--dist loadfile``
   keeps each module's fixtures on one worker), so nothing is ingested or executed twice.
 """
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import matplotlib
 import pytest
 
-from tests.nbrun import NOTEBOOKS, NotebookRuns, locked
+from tests.nbrun import NOTEBOOKS, NotebookRun, NotebookRuns, locked
 
 matplotlib.use("Agg")  # this process only: kernels keep the inline backend (see processed_dir)
 
@@ -63,10 +69,67 @@ def shipped_panel(processed_dir):
     return config.PANEL_FILE
 
 
+BATCH_PERIOD = "2022-10"  # the published figures' month: the batch and the notebooks' default as_of
+
+
 @pytest.fixture(scope="session")
-def notebook_run(tmp_path_factory):
+def shipped_batch(tmp_path_factory, shipped_panel):
+    """Every notebook through ``report`` for 2022-10 on the shipped panel, once per session (a
+    BatchResult; under xdist one worker runs it, the others read its manifest)."""
+    from soe_analysis import config, report
+
+    folder = _shared_root(tmp_path_factory) / "shipped-batch"
+    folder.mkdir(exist_ok=True)
+    record = folder / "result.json"
+    with locked(folder / ".lock"):
+        if not record.exists():
+            result = report.run_batch([report.ReportPeriod(BATCH_PERIOD, BATCH_PERIOD)],
+                                      notebooks_dir=config.NOTEBOOKS_DIR, out_dir=folder / "reports", jobs=2,
+                                      panel_path=shipped_panel, dataset="demonstration", progress=False)
+            record.write_text(json.dumps({"out_dir": str(result.out_dir), "index": str(result.index),
+                                          "periods": result.periods}, ensure_ascii=False, default=str),
+                              encoding="utf-8")
+    saved = json.loads(record.read_text(encoding="utf-8"))
+    return report.BatchResult(Path(saved["out_dir"]), Path(saved["index"]), saved["periods"])
+
+
+def _batch_parameters(name: str, panel) -> dict:
+    """The parameters the batch gave ``name`` (beside each declared default)."""
+    from soe_analysis.report.notebook_params import notebook_parameters
+
+    declared = notebook_parameters(NOTEBOOKS / name)
+    given = {"as_of": BATCH_PERIOD, "lang": "zh", "panel_path": str(panel)}
+    return {key: given.get(key, p.default) for key, p in declared.items()}
+
+
+def _batch_run(request, name: str, parameters: dict) -> NotebookRun | None:
+    """The batch's executed ``name`` when ``parameters`` are the batch's own; None otherwise."""
+    from soe_analysis import config
+    from soe_analysis.report.notebook_params import notebook_parameters
+
+    declared = notebook_parameters(NOTEBOOKS / name)
+    effective = {key: parameters.get(key, p.default) for key, p in declared.items()}
+    if set(parameters) - set(declared) or effective != _batch_parameters(name, config.PANEL_FILE):
+        return None
+    result = request.getfixturevalue("shipped_batch")
+    [manifest] = result.periods
+    entry = next(nb for nb in manifest["notebooks"] if nb["notebook"] == Path(name).stem)
+    if entry["status"] != "ok":
+        raise RuntimeError(f"{name} failed in the session's batch: {entry.get('error')}")
+    folder = result.out_dir / BATCH_PERIOD
+    figures = json.loads((folder / f"{Path(name).stem}.keyfigures.json").read_text(encoding="utf-8"))
+    return NotebookRun(name, dict(parameters), figures, folder / name)
+
+
+@pytest.fixture(scope="session")
+def notebook_run(tmp_path_factory, request):
     """``notebook_run(name, **parameters)``: the session's one run of that notebook (NotebookRun)."""
-    return NotebookRuns(_shared_root(tmp_path_factory) / "notebook-runs")
+    runs = NotebookRuns(_shared_root(tmp_path_factory) / "notebook-runs")
+
+    def run(name: str, **parameters):
+        return _batch_run(request, name, parameters) or runs(name, **parameters)
+
+    return run
 
 
 @pytest.fixture(scope="session")

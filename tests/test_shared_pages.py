@@ -9,8 +9,6 @@ import re
 
 import pytest
 
-from soe_analysis import config
-from soe_analysis import report as batch
 from soe_analysis.report.workbook import HEADER_ROW
 from tests.test_display import IDENTIFIER, visible
 
@@ -18,15 +16,10 @@ pytestmark = pytest.mark.notebook
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, shipped_panel):
-    if shipped_panel is None:
-        pytest.skip("no shipped flash reports to build the panel from")
-    out = tmp_path_factory.mktemp("shared") / "reports"
-    result = batch.run_batch([batch.ReportPeriod("2022-10", "2022-10")], notebooks_dir=config.NOTEBOOKS_DIR,
-                             out_dir=out, jobs=2, panel_path=shipped_panel, dataset="demonstration",
-                             progress=False)
-    assert result.ok, result.failures
-    return result
+def built(shipped_batch):
+    """The session's batch of every notebook for 2022-10 on the shipped panel (conftest)."""
+    assert shipped_batch.ok, shipped_batch.failures
+    return shipped_batch
 
 
 def _tables(page: str) -> list[str]:

@@ -21,8 +21,7 @@ import pytest
 
 from soe_analysis import config
 from soe_analysis import report as batch
-from tests.browser import chromium, serve
-from tests.test_browser import open_page
+from tests.browser import chromium, open_pages, serve
 
 pytestmark = [pytest.mark.notebook]
 
@@ -116,15 +115,17 @@ def test_the_browser_shows_names_as_text_and_fetches_nothing(hostile, tmp_path):
     pages = sorted(p.name for p in (result.out_dir / "2022-10").glob("*.shared.html"))
     shown = {}
     with serve(result.out_dir) as origin:
-        for name in [*[f"2022-10/{p}" for p in pages], "index.html"]:
-            url = f"{origin}/{name}"
-            seen = open_page(executable, url, tmp_path / f"{Path(name).stem}.png")
-            assert seen["requests"][0] == url and seen["foreign"] == [], (name, seen["foreign"])
-            assert seen["dialogs"] == [] and seen["violations"] == [] and seen["problems"] == [], (name, seen)
-            assert seen["navigations"] == [url], (name, seen["navigations"])  # no refresh, no redirect
-            assert all(link.startswith((origin, "https://", "http://", "mailto:")) and "javascript" not in link.lower()
-                       for link in seen["links"]), (name, seen["links"])
-            shown[name] = seen["text"]
+        names = [*[f"2022-10/{p}" for p in pages], "index.html"]
+        opened = open_pages(executable, [f"{origin}/{name}" for name in names], tmp_path)
+    for name in names:
+        url = f"{origin}/{name}"
+        seen = opened[url]
+        assert seen["requests"][0] == url and seen["foreign"] == [], (name, seen["foreign"])
+        assert seen["dialogs"] == [] and seen["violations"] == [] and seen["problems"] == [], (name, seen)
+        assert seen["navigations"] == [url], (name, seen["navigations"])  # no refresh, no redirect
+        assert all(link.startswith((origin, "https://", "http://", "mailto:")) and "javascript" not in link.lower()
+                   for link in seen["links"]), (name, seen["links"])
+        shown[name] = seen["text"]
     text = shown["2022-10/01_overview.shared.html"]  # its indicator table names every enterprise in full
     for hostile_name in NAMES.values():
         assert hostile_name.replace("\t", " ") in text, hostile_name[:30]
