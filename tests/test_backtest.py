@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from soe_analysis import backtest as bt
+from soe_analysis.cli import main
 from soe_analysis.errors import DataError
 
 HEADER = "year,month_end,scope,revenue_yi,revenue_yoy_pct,precision,source_url\n"
@@ -70,14 +69,11 @@ def test_bad_file_names_row_and_column(tmp_path):
         bt.load_release_csv(path, "revenue_yi")
 
 
-def test_shipped_national_is_real_and_cli_json():
+def test_shipped_national_is_real_and_cli_json(capsys):
     s = bt.load_release_csv(None, "profit_yi")
     assert s.meta["dataset"] == "real" and s.meta["source_urls"]["2021-12"].startswith("http")
-    out = subprocess.run([sys.executable, "-m", "soe_analysis", "backtest", "--metric", "revenue_yi",
-                          "--years", "2016-2021", "--json"], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parent.parent)
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
+    assert main(["backtest", "--metric", "revenue_yi", "--years", "2016-2021", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert data["default_method"] == "nested" and data["dataset"] == "real"
     assert {"method", "month", "n", "mape_pct", "coverage80_pct", "coverage95_pct", "n_interval",
             "horizon"} <= set(data["rows"][0])
@@ -87,12 +83,9 @@ def test_shipped_national_is_real_and_cli_json():
     assert oct_default["n"] == 6
 
 
-def test_cli_next_horizon_on_the_national_data():
-    out = subprocess.run([sys.executable, "-m", "soe_analysis", "backtest", "--metric", "profit_yi",
-                          "--horizon", "next", "--years", "2018-2021", "--json"], capture_output=True,
-                         text=True, cwd=Path(__file__).resolve().parent.parent)
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
+def test_cli_next_horizon_on_the_national_data(capsys):
+    assert main(["backtest", "--metric", "profit_yi", "--horizon", "next", "--years", "2018-2021", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert data["horizon"] == "next" and data["years_evaluated"] == [2018, 2019, 2020, 2021]
     months = {r["month"] for r in data["rows"]}
     assert 12 in months  # December of Y-1 is an origin for Y

@@ -201,7 +201,7 @@ def random_panels(draw):
     return panel(rows), {k: v for k, v in expected.items() if k not in excluded}, excluded
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_panels())
 def test_effects_always_sum_to_change(case):
     p, expected, excluded = case

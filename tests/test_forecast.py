@@ -291,21 +291,16 @@ def test_nested_selection_uses_no_evaluated_year():
     assert chosen[2019] == "b"
 
 
-def test_forecast_cli_next_year_rows(tmp_path):
+def test_forecast_cli_next_year_rows(tmp_path, capsys):
     import json
-    import subprocess
-    import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    from soe_analysis.cli import main
+
     panel = forecast_panel("2022-10")
     path = tmp_path / "panel.parquet"
     panel.to_parquet(path)
-    out = subprocess.run([sys.executable, "-m", "soe_analysis", "forecast", "--as-of", "2022-10",
-                          "--panel", str(path), "--n-sims", "300", "--json"],
-                         capture_output=True, text=True, cwd=root)
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
+    assert main(["forecast", "--as-of", "2022-10", "--panel", str(path), "--n-sims", "300", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert data["horizon"] == "next"
     rev = {r["target"]: r for r in data["targets"]}["revenue"]
     assert rev["horizon"] == "next" and rev["method"] and 0 <= rev["coverage80_pct"] <= 100
@@ -321,9 +316,9 @@ def test_forecast_cli_next_year_rows(tmp_path):
     assert rev["coverage_n"] == at10["n_interval"] > 0
     reasons = {t["target"]: t["reason"] for t in data["not_trackable"]}
     assert "重点制造业企业" in reasons["rnd_intensity_manufacturers"]
-    bad = subprocess.run([sys.executable, "-m", "soe_analysis", "forecast", "--as-of", "2021-10",
-                          "--panel", str(path)], capture_output=True, text=True, cwd=root)
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert main(["forecast", "--as-of", "2021-10", "--panel", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
 def test_nested_intervals_use_the_nested_rules_own_errors():
