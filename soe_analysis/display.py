@@ -24,8 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .io.panel import dataset_banner, dataset_label
-from .schema import DATASET_LABELS
+from .io.panel import dataset_label
 from .text import labels as L
 
 KEYFIGURES_ENV = "SOE_ANALYSIS_KEYFIGURES"
@@ -36,25 +35,6 @@ _BANNER_STYLE = {
     "real": "background:#e7f5e9;border:1px solid #5a9e68;color:#1e4d2b",
     "user": "background:#eef2f7;border:1px solid #8a9bb0;color:#2b3a4d",
 }
-
-
-def banner_html(panel: pd.DataFrame | None = None, *, label: str | None = None, source: str = "") -> str:
-    """An HTML banner naming the data's nature (demonstration / real / user), text escaped."""
-    label = label or dataset_label(panel)
-    text = dataset_banner(panel) if panel is not None else DATASET_LABELS.get(label, label)
-    if source:
-        text = f"{text} — {source}"
-    style = _BANNER_STYLE.get(label, _BANNER_STYLE["user"])
-    return (f'<div class="soe-dataset-banner" data-dataset="{html.escape(label)}" '
-            f'style="{style};padding:8px 12px;border-radius:4px;margin:4px 0 12px 0;font-weight:bold">'
-            f"{html.escape(text)}</div>")
-
-
-def show_banner(panel: pd.DataFrame | None = None, **kwargs) -> None:
-    """Display :func:`banner_html` in a notebook (pages with one dataset; see :func:`show_provenance`)."""
-    from IPython.display import HTML, display
-
-    display(HTML(banner_html(panel, **kwargs)))
 
 
 def _jsonable(value):

@@ -23,7 +23,7 @@ def write_notebook(path: Path, parameters: str, *cells: str) -> Path:
 
 
 def figures_notebook(folder: Path) -> Path:
-    """Records key figures, shows the banner, a table with a hostile enterprise name, prints it."""
+    """Records key figures, shows the provenance line, a table with a hostile enterprise name, prints it."""
     return write_notebook(
         folder / "10_figures.ipynb",
         'as_of: str = "2022-10"\nlang: str = "zh"',
@@ -31,7 +31,7 @@ def figures_notebook(folder: Path) -> Path:
         "from soe_analysis.periods import parse_month\n"
         "month = parse_month(as_of)\n"
         "data = P.as_of(P.load_panel(), month)\n"
-        "display.show_banner(data)",
+        "display.show_provenance(data, lang=lang)",
         "#md 本报告 **演示** text",
         "rows = data[data['period'] == as_of]\n"
         "display.record_key_figures({'total_assets_yi': round(float(rows['total_assets'].sum()), 2),\n"
@@ -57,7 +57,7 @@ def chart_notebook(folder: Path) -> Path:
         folder / "30_chart.ipynb",
         'as_of: str = "2022-10"',
         "import matplotlib.pyplot as plt\nfrom soe_analysis.plots.style import set_style\n"
-        "from soe_analysis import display\nset_style()\ndisplay.show_banner(label='demonstration')",
+        "from soe_analysis import display\nset_style()\ndisplay.show_provenance(('flash', 'demonstration', ''))",
         "#md ## 利润总额图 chart",
         "fig, ax = plt.subplots(figsize=(4, 2.5))\n"
         "ax.bar(['交发集团', '交运集团'], [-6.46, -3.61])\nax.set_title('利润总额（亿元）')\nplt.show()",

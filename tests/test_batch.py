@@ -269,8 +269,8 @@ def test_run_outputs_and_failures(run):
         ("2022Q4", "20_fails"), ("2023-01", "20_fails")]
     files = sorted(p.name for p in (out / "2022Q4").iterdir())
     assert files == ["10_figures.html", "10_figures.ipynb", "10_figures.keyfigures.json", "10_figures.shared.html",
-                     "20_fails.html", "20_fails.ipynb",  # a failed report is not offered for sharing
-                     "30_chart.html", "30_chart.ipynb", "30_chart.shared.html", "run.json"]
+                     "10_figures.tables.json", "20_fails.html", "20_fails.ipynb",  # a failed report is not offered for sharing
+                     "30_chart.html", "30_chart.ipynb", "30_chart.shared.html", "30_chart.tables.json", "run.json"]
     manifest = json.loads((out / "2022Q4" / "run.json").read_text(encoding="utf-8"))
     failed = manifest["notebooks"][1]
     assert failed["error"] == "ValueError: boom at 2022-10"  # as_of of 2022Q4 is its last month with data
