@@ -24,6 +24,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 
+import soe_analysis.report  # noqa: F401 - first: it spares nbformat a 2 s import (see its note)
 from tests.nbrun import NOTEBOOKS, NotebookRun, NotebookRuns, locked
 
 matplotlib.use("Agg")  # this process only: kernels keep the inline backend (see processed_dir)

@@ -28,6 +28,14 @@ only folders the batch made (with a ``run.json``) are ever replaced, one run at 
 (:mod:`.folders`); workers stop on Ctrl-C and die with the main process (:mod:`.workers`).
 """
 
+import sys
+
+# nbformat validates notebooks with jsonschema, whose format checkers import rfc3987_syntax when it
+# is installed (JupyterLab's jupyter-events brings it); that module compiles a grammar at import,
+# about 2 s in every process that reads a notebook (the batch and each of its workers). Notebook
+# schemas use no "iri" format, so without it jsonschema only skips a checker nothing asks for.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 from .batch import BatchResult, run_batch, summary
 from .index import index_html, read_manifests, write_index
 from .notebook_params import (Parameter, batch_parameters, discover_notebooks, notebook_parameters,
