@@ -134,7 +134,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from soe_analysis.schema import LINES  # noqa: E402  (the script runs from any directory)
+from soe_analysis.metrics import WAN_PER_YI  # noqa: E402  (the script runs from any directory)
+from soe_analysis.schema import LINES  # noqa: E402
 
 SEED = 20221031
 FIRST = (2019, 1)
@@ -142,7 +143,6 @@ LAST = (2023, 9)
 YEARS = (2019, 2020, 2021, 2022, 2023)
 ANCHOR_YEARS = (2021, 2022)  # years whose Jan–Oct totals are calibrated to published figures
 UNIT = "万元"
-WAN_PER_YI = 10_000
 
 # Exact header of each line in the files (order: schema.LINES).
 HEADERS = {
