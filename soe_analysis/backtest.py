@@ -119,7 +119,7 @@ HORIZONS = ("current", "next")
 
 
 def run_backtest(series: YtdSeries, *, years: tuple[int, int] | None = None,
-                 horizon: str = "current") -> pd.DataFrame:
+                 horizon: str = "current", state_space: bool = True) -> pd.DataFrame:
     """Every (year, month, method) forecast with its outcome, in pseudo-real time.
 
     ``horizon`` ``current``: origins are months 1–11 of the year forecast. ``next``: origins are
@@ -127,11 +127,12 @@ def run_backtest(series: YtdSeries, *, years: tuple[int, int] | None = None,
     (:mod:`soe_analysis.forecast_nextyear`). Both add the nested default's rows (method
     ``nested``, :mod:`soe_analysis.forecast_select`). ``years`` restricts the *evaluated*
     (target) years; earlier years in the file remain history, as they would have been for an
-    analyst at the time.
+    analyst at the time. ``state_space=False`` leaves the state-space model's rows out of the
+    current-year record (the next-year record never has them: it carries the default forward).
     """
     if horizon not in HORIZONS:
         raise UsageError(f"--horizon must be current or next, got {horizon!r}")
-    current = pseudo_real_time(series)
+    current = pseudo_real_time(series, state_space=state_space and horizon == "current")
     if horizon == "next":
         if series.kind == "stock":
             raise UsageError("--horizon next is for flows (YTD) only")
