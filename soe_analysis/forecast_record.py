@@ -6,6 +6,7 @@ skill weights at (y, m) use only forecasts of *earlier years* whose outcome is k
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -236,6 +237,7 @@ def _skill_weights(points: dict, errors_all: dict) -> dict:
     return {k: v / total for k, v in inv.items()}
 
 
+@functools.lru_cache(maxsize=256)  # a few levels × a few degrees of freedom, asked at every origin
 def t_quantile(p: float, df: float) -> float:
     """Quantile of Student's t with ``df`` degrees of freedom (the normal's for infinite ``df``).
 

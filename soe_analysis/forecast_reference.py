@@ -47,7 +47,7 @@ def reference_sigma(horizon: str, method: str, month: int) -> tuple[float, float
     Current year: scaled log errors (divide by the share of the year left, as the record does);
     next year: errors of the growth. Both counted by year (see ``year_sigma``), per metric-year.
     """
-    record = _records(state_space=method == "state_space")[horizon]
+    record = _records(method == "state_space")[horizon]  # positional: one cache entry per flag
     r = record[(record["method"] == method) & ((record["month"] - month).abs() <= WINDOW)]
     if horizon == "current":
         err = scaled_error(r["actual"], r["point"], r["month"], "ratio")
@@ -65,7 +65,7 @@ def reference_coverage(horizon: str, month: int, method: str = "nested", window:
     Revenue and total profit pooled; ``n_interval`` intervals from ``n_years`` metric-years say
     how much the figure rests on (one year moves it by 100 / n_years points or more).
     """
-    record = _records()[horizon]
+    record = _records(False)[horizon]
     r = record[(record["method"] == method) & ((record["month"] - month).abs() <= window)]
     r = r[r["in80"].notna()]
     if r.empty:
