@@ -269,11 +269,25 @@ def plot_mape_by_month(record: pd.DataFrame, *, ax=None, title: str = "", lang: 
         ax.plot(g["month"], g["mape_pct"], "o-" if method == NESTED else ".--",
                 lw=2.4 if method == NESTED else 1, label=method)
     ax.set_yscale("log")
+    _plain_log_labels(ax.yaxis)
     ax.set_xlabel("预测所在月份" if lang == "zh" else "forecast month")
     ax.set_ylabel("MAPE (%)")
     ax.set_title(title)
     ax.legend(fontsize=7)
     return ax
+
+
+def _plain_log_labels(axis) -> None:
+    """Log-axis ticks labelled 0.5, 2, 10 … where matplotlib's default writes 5×10⁻¹, 2×10⁰, 10¹:
+    the same ticks in plain numbers, without the mathtext parse of every label at each draw."""
+    from matplotlib.ticker import LogFormatter
+
+    class Plain(LogFormatter):
+        def _num_to_string(self, x, vmin, vmax):
+            return f"{x:g}"
+
+    axis.set_major_formatter(Plain())
+    axis.set_minor_formatter(Plain(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
 
 
 def plot_coverage(pooled_rows: pd.DataFrame, *, ax=None, lang: str = "zh"):
