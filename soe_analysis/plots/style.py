@@ -82,8 +82,8 @@ def set_style(context: str = "notebook") -> str:
         "figure.titleweight": "normal",
         # Titles sit just above the axes. Left automatic (None), matplotlib measures every tick
         # label of the Axes and its twins at each draw to see whether the title must move up:
-        # a third of a chart's drawing time, for charts with no ticks above the axes and, with
-        # no offset text ("+3.4e3") beside the top tick, nothing there to avoid.
+        # a fifth of a text-heavy chart's drawing time, for charts with no ticks above the axes
+        # and, with no offset text ("+3.4e3") beside the top tick, nothing there to avoid.
         "axes.titley": 1.0,
         "axes.formatter.useoffset": False,
     })
