@@ -10,7 +10,8 @@
 Timings are wall-clock on a possibly shared machine: the load average is printed before and after;
 compare runs made under similar load.
 
-Run from the project root after `soe-analysis ingest`: `python bench/bench_report.py`.
+Run from the project root after `soe-analysis ingest`: `python bench/bench_report.py`
+(`--part a` or `--part b` for one half; `--cells` prints where each notebook's time went).
 Outputs go to bench/out/ (gitignored).
 """
 
@@ -107,17 +108,46 @@ def floor_notebooks(real: list[Path], folder: Path, modules: dict[str, list[str]
     return folder
 
 
-def timed(label: str, **kwargs) -> float:
+def timed(label: str, per_notebook: bool = False, **kwargs) -> float:
     shutil.rmtree(kwargs["out_dir"], ignore_errors=True)
     start = time.perf_counter()
     result = batch.run_batch(progress=False, **kwargs)
     seconds = time.perf_counter() - start
     failed = [f"{p}/{nb['notebook']}: {nb['error']}" for p, nb in result.failures]
     print(f"  {label:<44} {seconds:7.1f} s" + (f"   ({len(failed)} failed: {failed[0]})" if failed else ""))
+    if per_notebook:
+        print_notebooks(kwargs["out_dir"])
     return seconds
 
 
-def main() -> int:
+def print_notebooks(out_dir: Path) -> None:
+    """Per notebook: its cells' time (papermill's per-cell durations), kernel and page time, slowest cells."""
+    import json
+
+    for manifest in sorted(Path(out_dir).glob("*/run.json")):
+        for entry in json.loads(manifest.read_text())["notebooks"]:
+            executed = manifest.parent / entry["files"].get("notebook", "-")
+            cells = []
+            if executed.exists():
+                nb = json.loads(executed.read_text())
+                cells = [(c["metadata"].get("papermill", {}).get("duration") or 0.0, c.get("id", "?"))
+                         for c in nb["cells"]]
+            slowest = ", ".join(f"{cid} {d:.1f}" for d, cid in sorted(cells, reverse=True)[:3])
+            in_cells = sum(d for d, _ in cells)
+            print(f"    {entry['notebook']:<24} run {entry['seconds']:5.1f} s (cells {in_cells:4.1f}, "
+                  f"kernel start and the rest {entry['seconds'] - in_cells:4.1f}), pages "
+                  f"{entry['seconds_total'] - entry['seconds']:4.1f} s; slowest cells: {slowest}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--part", choices=("a", "b", "all"), default="all",
+                        help="a: one period against the floors; b: --jobs 1 vs 2; all: both (default)")
+    parser.add_argument("--cells", action="store_true",
+                        help="in (a), print each notebook's cell, kernel and page times")
+    args = parser.parse_args(argv)
     panel = load_panel()
     months = sorted(panel["period"].unique())
     common = {"panel_path": config.PANEL_FILE, "dataset": dataset_label(panel), "lang": "zh"}
@@ -125,11 +155,20 @@ def main() -> int:
     print(f"bench_report: {len(real)} notebook(s) in notebooks/, {len(months)} months in the panel, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (timings are noisy when shared)")
 
+    if args.part in ("a", "all"):
+        part_a(real, months, common, args.cells)
+    if args.part in ("b", "all"):
+        part_b(months, common)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+def part_a(real: list[Path], months: list[str], common: dict, cells: bool) -> None:
     one = batch.resolve_periods([config.DEFAULT_AS_OF], months)
     print("(a) one period, every notebook vs trivial notebooks with the same imports (--jobs 2)")
-    t_real = timed("notebooks", periods=one, out_dir=OUT / "a_real", jobs=2, **common)
+    t_real = timed("notebooks", cells, periods=one, out_dir=OUT / "a_real", jobs=2, **common)
     statements = floor_notebooks(real, OUT / "floor_statements")
-    t_statements = timed("floor: the cells' import statements only", periods=one,
+    t_statements = timed("floor: the cells' import statements only", cells, periods=one,
                          notebooks_dir=statements, out_dir=OUT / "a_floor_statements", jobs=2, **common)
     loaded = floor_notebooks(real, OUT / "floor_loaded", loaded_modules(real, one, common))
     t_loaded = timed("floor: every module the kernel loaded", periods=one,
@@ -138,13 +177,13 @@ def main() -> int:
     print(f"  ratio notebooks / every-module-loaded floor = {t_real / t_loaded:.2f}  "
           "(what is left besides imports: the analyses, charts and HTML themselves)")
 
+
+def part_b(months: list[str], common: dict) -> None:
     four = batch.resolve_periods(["2022-10", "2023Q1..2023Q3"], months)
     print(f"(b) four periods ({', '.join(p.label for p in four)}), every notebook")
     t1 = timed("--jobs 1", periods=four, out_dir=OUT / "b_jobs1", jobs=1, **common)
     t2 = timed("--jobs 2", periods=four, out_dir=OUT / "b_jobs2", jobs=2, **common)
     print(f"  speed-up jobs 1 → 2 = {t1 / t2:.2f}  (goal ≥ 1.6)")
-    print(f"load average at the end {os.getloadavg()[0]:.1f}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ HORIZONS = ("current", "next")
 
 
 def run_backtest(series: YtdSeries, *, years: tuple[int, int] | None = None,
-                 horizon: str = "current") -> pd.DataFrame:
+                 horizon: str = "current", state_space: bool = True) -> pd.DataFrame:
     """Every (year, month, method) forecast with its outcome, in pseudo-real time.
 
     ``horizon`` ``current``: origins are months 1–11 of the year forecast. ``next``: origins are
@@ -127,11 +127,12 @@ def run_backtest(series: YtdSeries, *, years: tuple[int, int] | None = None,
     (:mod:`soe_analysis.forecast_nextyear`). Both add the nested default's rows (method
     ``nested``, :mod:`soe_analysis.forecast_select`). ``years`` restricts the *evaluated*
     (target) years; earlier years in the file remain history, as they would have been for an
-    analyst at the time.
+    analyst at the time. ``state_space=False`` leaves the state-space model's rows out of the
+    current-year record (the next-year record never has them: it carries the default forward).
     """
     if horizon not in HORIZONS:
         raise UsageError(f"--horizon must be current or next, got {horizon!r}")
-    current = pseudo_real_time(series)
+    current = pseudo_real_time(series, state_space=state_space and horizon == "current")
     if horizon == "next":
         if series.kind == "stock":
             raise UsageError("--horizon next is for flows (YTD) only")
@@ -268,11 +269,25 @@ def plot_mape_by_month(record: pd.DataFrame, *, ax=None, title: str = "", lang: 
         ax.plot(g["month"], g["mape_pct"], "o-" if method == NESTED else ".--",
                 lw=2.4 if method == NESTED else 1, label=method)
     ax.set_yscale("log")
+    _plain_log_labels(ax.yaxis)
     ax.set_xlabel("预测所在月份" if lang == "zh" else "forecast month")
     ax.set_ylabel("MAPE (%)")
     ax.set_title(title)
     ax.legend(fontsize=7)
     return ax
+
+
+def _plain_log_labels(axis) -> None:
+    """Log-axis ticks labelled 0.5, 2, 10 … where matplotlib's default writes 5×10⁻¹, 2×10⁰, 10¹:
+    the same ticks in plain numbers, without the mathtext parse of every label at each draw."""
+    from matplotlib.ticker import LogFormatter
+
+    class Plain(LogFormatter):
+        def _num_to_string(self, x, vmin, vmax):
+            return f"{x:g}"
+
+    axis.set_major_formatter(Plain())
+    axis.set_minor_formatter(Plain(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
 
 
 def plot_coverage(pooled_rows: pd.DataFrame, *, ax=None, lang: str = "zh"):

@@ -98,7 +98,7 @@ def coverage_by_month(records: dict, method: str = NESTED) -> pd.DataFrame:
 
 def _p_above(row, ratio: float) -> float:
     """P(FY ≥ ratio × last year's level) from the row's predictive distribution (t)."""
-    from scipy import stats
+    from scipy.special import ndtr, stdtr  # what scipy.stats' t.sf / norm.sf compute, without its import
 
     if row["horizon"] == "next":
         centre, scale, df = row["growth"], row["sigma_g"], max(row["df_g"], 1.0)
@@ -112,8 +112,8 @@ def _p_above(row, ratio: float) -> float:
             centre, thr = row["point"], prev + (ratio - 1) * abs(prev)
     if not (np.isfinite(scale) and scale > 0 and np.isfinite(thr) and np.isfinite(centre)):
         return float("nan")
-    dist = stats.t(df) if np.isfinite(df) else stats.norm()
-    return float(dist.sf((thr - centre) / scale))
+    z = (thr - centre) / scale
+    return float(stdtr(df, -z) if np.isfinite(df) else ndtr(-z))
 
 
 def probability_scores(records: dict, series_by_metric: dict, method: str = NESTED) -> pd.DataFrame:

@@ -111,7 +111,8 @@ def forecast_year(series: YtdSeries, year: int, month: int, *, method: str = DEF
     """
     if method not in (*METHODS, NESTED):
         raise UsageError(f"unknown method {method!r}; choose from {', '.join((*METHODS, NESTED))}")
-    record = pseudo_real_time(series, until=(year, month))
+    # the state-space model's fits (statsmodels) only when it is the method asked for
+    record = pseudo_real_time(series, until=(year, month), state_space=method == "state_space")
     chosen = _nested_current(record, year) if method == NESTED else method
     here = record[(record["year"] == year) & (record["month"] == month) & (record["method"] == chosen)]
     if here.empty:
@@ -256,8 +257,8 @@ def simulate_ratio(num: YtdSeries, den: YtdSeries, as_of: tuple[int, int], targe
     om = latest_origin(cut(num, year, month), year)
     if om is None:
         raise SoeError(f"{num.name}: no data in {year} up to month {month}")
-    rec_n = pseudo_real_time(cut(num, year, month), until=(year, om)) if om < 12 else None
-    rec_d = pseudo_real_time(cut(den, year, month), until=(year, om)) if om < 12 else None
+    rec_n = pseudo_real_time(cut(num, year, month), until=(year, om), state_space=False) if om < 12 else None
+    rec_d = pseudo_real_time(cut(den, year, month), until=(year, om), state_space=False) if om < 12 else None
     if rec_n is not None and not rec_n.empty and not rec_d.empty:
         za, zb, rho = joint_normals(default_errors(rec_n), default_errors(rec_d), n_sims, rng)
     else:

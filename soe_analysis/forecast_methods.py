@@ -24,11 +24,13 @@ MAX_ITER = 200  # cap on the optimiser's iterations per state-space fit (keeps f
 RECENT_SPAN = 3  # recent_growth looks at most this many months back
 
 
-def _past_pairs(series: YtdSeries, year: int, month: int) -> pd.DataFrame:
-    """Earlier years with both YTD at ``month`` and the full-year value."""
+def _past_pairs(series: YtdSeries, year: int, month: int) -> tuple[np.ndarray, np.ndarray]:
+    """(YTD at ``month``, full year) of earlier years that have both (arrays: this runs per origin)."""
     t = series.levels
-    past = t.loc[t.index < year, [month, 12]].dropna()
-    return past.rename(columns={month: "ytd", 12: "fy"})
+    earlier = np.asarray(t.index < year)
+    ytd, fy = t[month].to_numpy(dtype=float)[earlier], t[12].to_numpy(dtype=float)[earlier]
+    both = ~(np.isnan(ytd) | np.isnan(fy))
+    return ytd[both], fy[both]
 
 
 def run_rate(series: YtdSeries, year: int, month: int, mode: str) -> float:
@@ -37,12 +39,12 @@ def run_rate(series: YtdSeries, year: int, month: int, mode: str) -> float:
 
 def seasonal_share(series: YtdSeries, year: int, month: int, mode: str) -> float:
     x = series.value(year, month)
-    past = _past_pairs(series, year, month)
-    if not np.isfinite(x) or past.empty:
+    ytd, fy = _past_pairs(series, year, month)
+    if not np.isfinite(x) or len(ytd) == 0:
         return float("nan")
     if mode == "ratio":
-        return x / float((past["ytd"] / past["fy"]).mean())
-    return x + float((past["fy"] - past["ytd"]).mean())
+        return x / float((ytd / fy).mean())
+    return x + float((fy - ytd).mean())
 
 
 def same_period(series: YtdSeries, year: int, month: int, mode: str) -> float:

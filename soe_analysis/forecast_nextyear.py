@@ -95,7 +95,7 @@ def _base_rows(series: YtdSeries, current: pd.DataFrame | None) -> dict:
     from .forecast_methods import weight
 
     if current is None:
-        current = pseudo_real_time(series)
+        current = pseudo_real_time(series, state_space=False)  # the default's rows only
     rows = current[current["method"] == DEFAULT_METHOD]
     return {(int(r.year), int(r.month)): (float(r.point), float(r.sigma) * weight(int(r.month)),
                                           float(r.df), r.mode) for r in rows.itertuples()}

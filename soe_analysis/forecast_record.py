@@ -6,6 +6,7 @@ skill weights at (y, m) use only forecasts of *earlier years* whose outcome is k
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -36,24 +37,37 @@ _CACHE: dict = {}
 _CACHE_SIZE = 64
 
 
-def _cache_key(series: YtdSeries, until) -> tuple:
-    parts = [series.kind, tuple(series.levels.index), series.levels.to_numpy().tobytes(), until]
+def _cache_key(series: YtdSeries, until, with_state_space: bool) -> tuple:
+    parts = [series.kind, tuple(series.levels.index), series.levels.to_numpy().tobytes(), until,
+             with_state_space]
     if series.yoy is not None:
         parts += [tuple(series.yoy.index), series.yoy.to_numpy().tobytes()]
     return tuple(parts)
 
 
-def pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Cached :func:`_pseudo_real_time` (same table, same result: it is deterministic)."""
-    key = _cache_key(series, until)
+def pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None,
+                     state_space: bool = True) -> pd.DataFrame:
+    """Cached :func:`_pseudo_real_time` (same table, same result: it is deterministic).
+
+    ``state_space=False`` leaves out the state-space model's rows, for callers that use only the
+    default and the candidates (it is neither): its fits are most of the work and need
+    statsmodels. The other rows are the same either way (each method's calibration uses its own
+    past rows only), so a cached table with the model serves a request without it.
+    """
+    key = _cache_key(series, until, state_space)
     if key not in _CACHE:
+        fuller = _cache_key(series, until, True)
+        if not state_space and fuller in _CACHE:
+            table = _CACHE[fuller]
+            return table[table["method"] != "state_space"].reset_index(drop=True)
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = _pseudo_real_time(series, until=until)
+        _CACHE[key] = _pseudo_real_time(series, until=until, with_state_space=state_space)
     return _CACHE[key].copy()
 
 
-def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None) -> pd.DataFrame:
+def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None,
+                      with_state_space: bool = True) -> pd.DataFrame:
     """Forecast every year's full-year value from every available month, in real time.
 
     Each origin (y, m) sees only :func:`cut` (y, m); calibration and skill weights at (y, m) use
@@ -63,12 +77,11 @@ def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None
     calibration errors came from), actual (NaN when the year's outcome is not in the data), and
     for the default the weights used.
     """
-    from scipy import stats
-
     origins = _origins(series)
     if until is not None:
         origins = [o for o in origins if o <= until] + ([until] if until not in origins else [])
     origins = sorted(set(origins))
+    methods = METHODS if with_state_space else tuple(m for m in METHODS if m != "state_space")
     rows: list[dict] = []
     rec = _Record()
     for year, month in origins:
@@ -76,11 +89,13 @@ def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None
         mode = arithmetic_mode(seen)
         actual = series.value(year, 12)  # full-year value (stock: log growth to December)
         record = rec.arrays()
-        ss_mean, ss_var = _state_space_fit(seen, year, month, mode)
         points = {name: func(seen, year, month, mode) for name, func in POINT_METHODS.items()
                   if name != "state_space"}
-        points["state_space"] = state_space(seen, year, month, mode, fit=(ss_mean, ss_var))
-        errors = {name: _past_errors(record, name, year, month, mode) for name in METHODS}
+        ss_mean, ss_var = float("nan"), float("nan")
+        if with_state_space:
+            ss_mean, ss_var = _state_space_fit(seen, year, month, mode)
+            points["state_space"] = state_space(seen, year, month, mode, fit=(ss_mean, ss_var))
+        errors = {name: _past_errors(record, name, year, month, mode) for name in methods}
         errors_all = {name: _past_errors(record, name, year, month, mode, window=11)[0]
                       for name in DEFAULT_MEMBERS}
         # the default: shrunk inverse-MSE weights over its members (earlier years' errors only)
@@ -90,7 +105,7 @@ def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None
         else:
             default_point = float("nan")
         points[DEFAULT_METHOD] = default_point
-        for name in METHODS:
+        for name in methods:
             point = points[name]
             row = {"year": year, "month": month, "method": name, "mode": mode,
                    "point": point, "actual": actual, "n_cal": 0, "sigma": float("nan"),
@@ -106,7 +121,7 @@ def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None
             elif n_years >= MIN_ERRORS:
                 row.update(sigma=sigma, df=df, n_cal=n_years)
             for level in LEVELS:
-                lo, hi = _interval(point, row["sigma"], row["df"], month, mode, level, stats)
+                lo, hi = _interval(point, row["sigma"], row["df"], month, mode, level)
                 tag = int(level * 100)
                 row[f"lo{tag}"], row[f"hi{tag}"] = lo, hi
             if name == DEFAULT_METHOD:
@@ -222,10 +237,22 @@ def _skill_weights(points: dict, errors_all: dict) -> dict:
     return {k: v / total for k, v in inv.items()}
 
 
-def _interval(point, sigma, df, month, mode, level, stats):
+@functools.lru_cache(maxsize=256)  # a few levels × a few degrees of freedom, asked at every origin
+def t_quantile(p: float, df: float) -> float:
+    """Quantile of Student's t with ``df`` degrees of freedom (the normal's for infinite ``df``).
+
+    ``scipy.stats.t.ppf`` and ``norm.ppf`` compute exactly these (``stdtrit``, ``ndtri``);
+    importing ``scipy.stats`` for them cost every forecasting kernel a second or more.
+    """
+    from scipy.special import ndtri, stdtrit
+
+    return float(stdtrit(df, p)) if np.isfinite(df) else float(ndtri(p))
+
+
+def _interval(point, sigma, df, month, mode, level):
     if not (np.isfinite(point) and np.isfinite(sigma)):
         return float("nan"), float("nan")
-    q = stats.t.ppf(0.5 + level / 2, df) if np.isfinite(df) else stats.norm.ppf(0.5 + level / 2)
+    q = t_quantile(0.5 + level / 2, df)
     half = q * sigma * weight(month)
     if mode == "ratio":
         return point * math.exp(-half), point * math.exp(half)

@@ -64,10 +64,13 @@ def cut(series: YtdSeries, year: int, month: int) -> YtdSeries:
     def _cut(table):
         if table is None:
             return None
-        t = table.loc[table.index <= year].copy()
-        if year in t.index:
-            t.loc[year, [c for c in MONTHS if c > month]] = np.nan
-        return t
+        # with numpy: this runs at every forecast origin, and pandas' indexing cost most of the backtest
+        keep = np.asarray(table.index <= year)
+        values = table.to_numpy(dtype=float)[keep]  # boolean selection copies
+        index = table.index[keep]
+        if year in index:
+            values[index.get_loc(year), np.asarray(table.columns) > month] = np.nan
+        return pd.DataFrame(values, index=index, columns=table.columns)
 
     base = series.base
     if base is not None:

@@ -189,6 +189,28 @@ def _sum(frame: pd.DataFrame, column: str) -> float:
     return float(values.sum()) if values.notna().any() else float("nan")
 
 
+def compared_year_on_year(visible: pd.DataFrame, period, column: str, now: pd.DataFrame | None = None,
+                          before: pd.DataFrame | None = None) -> tuple[float, float, float]:
+    """(value, prior-year value, current value on the prior year's scope) of a column at ``period``.
+
+    The prior-year figure is the reported 上年同期 where some enterprise printed it (the
+    comparable basis), else last year's own panel rows of the enterprises present in both
+    months (同口径); NaN without either. YoY is ``pct_change(compared, prior)`` and the change
+    ``compared − prior``. ``now``/``before`` are the month's and the year-before's rows when the
+    caller already has them (:func:`month_rows` of ``visible``).
+    """
+    now = month_rows(visible, period) if now is None else now
+    value = _sum(now, column)
+    reported = reported_prior(visible, period, column)  # 上年同期 as reported: the comparable basis
+    if reported is not None:
+        return value, float(reported.sum()), _sum(now.loc[reported.index], column)
+    before = month_rows(visible, period - 12) if before is None else before
+    common = now.index.intersection(before.index)  # like-for-like scope for YoY
+    if len(common) == 0:
+        return value, float("nan"), float("nan")
+    return value, _sum(before.loc[common], column), _sum(now.loc[common], column)
+
+
 def headline(panel: pd.DataFrame, as_of) -> dict:
     """The headline figures of the source document's first paragraph, for any month.
 
@@ -198,27 +220,17 @@ def headline(panel: pd.DataFrame, as_of) -> dict:
     visible = cut_as_of(panel, period)
     now = month_rows(visible, period)
     before = month_rows(visible, period - 12)
-    common = now.index.intersection(before.index)  # like-for-like scope for YoY
 
     def level_and_yoy(column: str) -> tuple[float, float, float]:
-        value = _sum(now, column)
-        reported = reported_prior(visible, period, column)  # 上年同期 as reported: the comparable basis
-        if reported is not None:
-            return value, float(reported.sum()), pct_change(_sum(now.loc[reported.index], column), float(reported.sum()))
-        if len(common) == 0:
-            return value, float("nan"), float("nan")
-        prev = _sum(before.loc[common], column)
-        return value, prev, pct_change(_sum(now.loc[common], column), prev)
+        value, prev, compared = compared_year_on_year(visible, period, column, now, before)
+        return value, prev, pct_change(compared, prev)
 
     assets, assets_prev, assets_yoy = level_and_yoy("total_assets")
     equity, equity_prev, equity_yoy = level_and_yoy("equity")
     liabilities = _sum(now, "total_liabilities")
     revenue, revenue_prev, revenue_yoy = level_and_yoy(ytd("revenue"))
-    profit, profit_prev, _ = level_and_yoy(ytd("total_profit"))
-    profit_change = (_sum(now.loc[common], ytd("total_profit")) - profit_prev) if len(common) else float("nan")
-    profit_reported = reported_prior(visible, period, ytd("total_profit"))
-    if profit_reported is not None:
-        profit_change = _sum(now.loc[profit_reported.index], ytd("total_profit")) - profit_prev
+    profit, profit_prev, profit_compared = compared_year_on_year(visible, period, ytd("total_profit"), now, before)
+    profit_change = profit_compared - profit_prev
     prior_of = {line: prior_year_ytd(visible, period, line)[0] for line in ("revenue", "total_profit")}
 
     by_enterprise = []

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .metrics import headline, pct_change
-from .io.panel import dataset_label
+from .metrics import compared_year_on_year, pct_change
+from .io.panel import as_of as cut_as_of
+from .io.panel import dataset_label, month_rows
+from .schema import ytd
 from .errors import UsageError
 from .params import as_names, check_as_of, check_lang, fill_params
 from .periods import parse_month, ytd_label
@@ -78,13 +80,10 @@ def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"
     city_label = dataset_label(panel)
     rows = []
     for year, month in months:
-        fig = headline(panel, f"{year:04d}-{month:02d}")
-        prev = fig["total_profit_ytd_prev"]
-        now = prev + fig["total_profit_ytd_change"]  # like-for-like current profit
-        profit_yoy = pct_change(now, prev) if now > 0 else float("nan")
+        revenue_yoy, profit_yoy = _city_growth(panel, pd.Period(year=year, month=month, freq="M"))
         label = f"{year}年{ytd_label(pd.Period(year=year, month=month, freq='M'), 'zh')}" if lang == "zh" else (
             f"{ytd_label(pd.Period(year=year, month=month, freq='M'), 'en')} {year}")
-        for measure, value in (("revenue", fig["revenue_ytd_yoy_pct"]), ("profit", profit_yoy)):
+        for measure, value in (("revenue", revenue_yoy), ("profit", profit_yoy)):
             rows.append({"year": year, "month": month, "period_label": label, "measure": measure,
                          "series": names["city"], "scope": "city", "yoy_pct": value,
                          "dataset": city_label, "precision": "", "source_url": ""})
@@ -99,3 +98,15 @@ def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"
     return pd.DataFrame(rows, columns=columns)
 
 
+
+
+def _city_growth(panel: pd.DataFrame, period: pd.Period) -> tuple[float, float]:
+    """The city's YTD revenue and total-profit YoY (%) at ``period``, as :func:`metrics.headline`
+    computes them (one definition: :func:`metrics.compared_year_on_year`), for these two lines only:
+    the whole headline per release month cost seconds. Profit growth is NaN across a loss."""
+    visible = cut_as_of(panel, period)
+    now, before = month_rows(visible, period), month_rows(visible, period - 12)
+    _, revenue_prev, revenue_now = compared_year_on_year(visible, period, ytd("revenue"), now, before)
+    _, profit_prev, profit_now = compared_year_on_year(visible, period, ytd("total_profit"), now, before)
+    profit_yoy = pct_change(profit_now, profit_prev) if profit_now > 0 else float("nan")
+    return pct_change(revenue_now, revenue_prev), profit_yoy

@@ -371,3 +371,46 @@ def test_nested_year_ahead_intervals_are_not_narrower_than_nominal():
     assert len(hits[80]) > 250
     assert 0.78 <= np.mean(hits[80]) <= 0.97  # nominal 0.80, conservative by design
     assert np.mean(hits[95]) >= 0.93
+
+
+def test_t_quantiles_are_scipy_stats_own():
+    from scipy import stats
+
+    from soe_analysis.forecast_record import t_quantile
+
+    for p in (0.9, 0.975):
+        for df in (1.0, 2.0, 5.0, 30.0):
+            assert t_quantile(p, df) == stats.t.ppf(p, df)  # the same function, not an approximation
+        assert t_quantile(p, float("inf")) == stats.norm.ppf(p)
+
+
+def test_state_space_rows_only_when_asked_and_the_rest_unchanged(panel):
+    from soe_analysis import forecast_record as fr
+
+    s = fc.ytd_series_from_panel(panel, "revenue")
+    fr._CACHE.clear()  # both tables computed here, neither taken from the other
+    lean = fr.pseudo_real_time(s, state_space=False)
+    full = fr.pseudo_real_time(s)
+    assert "state_space" in set(full["method"]) and "state_space" not in set(lean["method"])
+    # every other row as with the model: no method's calibration reads the model's rows
+    others = full[full["method"] != "state_space"].reset_index(drop=True)
+    fc.pd.testing.assert_frame_equal(lean, others, check_exact=True)
+    fr._CACHE.clear()
+    fr.pseudo_real_time(s)
+    fc.pd.testing.assert_frame_equal(fr.pseudo_real_time(s, state_space=False), others, check_exact=True)
+
+
+def test_targets_load_neither_statsmodels_nor_scipy_stats():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = ("import sys, json\nfrom tests.synthpanel import forecast_panel\nfrom soe_analysis import targets as tg\n"
+            "tg.evaluate_targets(forecast_panel('2023-06'), '2022-10', target_year=2023, n_sims=50)\n"
+            "print(json.dumps(sorted(m for m in ('statsmodels', 'scipy.stats') if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
+                          env={"PYTHONPATH": str(root), "MPLBACKEND": "Agg", "PATH": ""})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

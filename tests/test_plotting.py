@@ -97,3 +97,58 @@ def test_titles_use_a_weight_the_font_has():
     # the bundled font has only weight 400; "bold" would log a findfont warning in every notebook
     assert matplotlib.rcParams["axes.titleweight"] == "normal"
     assert matplotlib.rcParams["figure.titleweight"] == "normal"
+
+
+def test_heatmap_puts_the_first_row_on_top_leaves_gaps_blank_and_inks_by_shade():
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+
+    from soe_analysis.plots.style import heatmap
+
+    fig, ax = plt.subplots()
+    values = np.array([[1.0, np.nan], [2.0, 1.0]])
+    annot = np.array([["a", "gap"], ["b", "c"]], dtype=object)
+    # 1 → white cell, 2 → black cell
+    heatmap(values, ax, row_labels=["甲", "乙"], col_labels=["x", "y"], cmap=ListedColormap(["white", "black"]),
+            norm=plt.Normalize(1, 2), annot=annot)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["甲", "乙"]
+    assert ax.get_ylim() == (2.0, 0.0)  # y grows downwards: row 0 (甲) is drawn at the top
+    ink = {t.get_text(): (t.get_position(), t.get_color()) for t in ax.texts}
+    assert "gap" not in ink  # a NaN cell is blank, its label not printed
+    assert ink["a"] == ((0.5, 0.5), ".15")  # dark ink on the white cell of row 0, column 0
+    assert ink["b"] == ((0.5, 1.5), "w")  # white ink on the black cell below it
+    plt.close(fig)
+
+
+def test_growth_bars_one_per_value_in_series_order_and_none_for_a_gap():
+    import pandas as pd
+
+    from soe_analysis.plots.overview import plot_growth_comparison
+
+    rows = [(2021, 6, "6月", "city", "本市", 5.0), (2021, 6, "6月", "national", "全国", 2.0),
+            (2021, 9, "9月", "city", "本市", None), (2021, 9, "9月", "national", "全国", -1.0)]
+    comp = pd.DataFrame(rows, columns=["year", "month", "period_label", "scope", "series", "yoy_pct"]).assign(
+        measure="revenue", dataset="demonstration")
+    ax = plot_growth_comparison(comp)
+    bars = sorted((round(p.get_x() + p.get_width() / 2, 2), p.get_height()) for p in ax.patches)
+    # categories at 0 and 1, two series side by side (width 0.4 each): the city's 9月 bar is missing
+    assert bars == [(-0.2, 5.0), (0.2, 2.0), (1.2, -1.0)]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["本市", "全国"]
+    plt.close("all")
+
+
+def test_charts_draw_without_seaborn():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = ("import sys, json\nfrom soe_analysis.plots import drivers, financing, overview, style\n"
+            "print(json.dumps(sorted(m for m in ('seaborn', 'scipy', 'statsmodels') if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={"PYTHONPATH": str(root), "MPLBACKEND": "Agg", "PATH": ""})
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    # imports are lazy, so read the sources too: only set_style's rare non-notebook scale uses seaborn
+    uses = {path.name: path.read_text().count("import seaborn") for path in (root / "soe_analysis" / "plots").glob("*.py")}
+    assert {name: n for name, n in uses.items() if n} == {"style.py": 1}

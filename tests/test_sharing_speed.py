@@ -43,5 +43,6 @@ def test_set_style_is_seaborns_whitegrid_theme():
     differs = {k for k in ours if ours[k] != theirs[k]}
     # image.cmap is seaborn's "rocket", registered only by importing seaborn: the default is kept
     assert differs - {"axes.prop_cycle", "image.cmap", "font.sans-serif", "font.family", "axes.unicode_minus",
-                      "figure.dpi", "savefig.dpi", "figure.figsize", "axes.titleweight", "figure.titleweight"} == set()
+                      "figure.dpi", "savefig.dpi", "figure.figsize", "axes.titleweight", "figure.titleweight",
+                      "axes.titley", "axes.formatter.useoffset"} == set()
     assert [to_hex(c["color"]) for c in ours["axes.prop_cycle"]] == [to_hex(c) for c in sns.color_palette("deep")]

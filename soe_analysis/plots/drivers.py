@@ -113,7 +113,9 @@ def plot_heatmap(br: Bridge, *, lang: str = "zh", ax=None):
     The colours saturate at the 90th percentile of the absolute effects (larger ones show the
     full colour); the numbers printed in the cells are the effects themselves.
     """
-    import seaborn as sns
+    import matplotlib.pyplot as plt
+
+    from .style import heatmap
 
     lang = check_lang(lang)
     data = br.effects.loc[:, (br.effects.fillna(0) != 0).any(axis=0)]
@@ -125,9 +127,9 @@ def plot_heatmap(br: Bridge, *, lang: str = "zh", ax=None):
     magnitudes = magnitudes[np.isfinite(magnitudes)]
     limit = float(np.percentile(magnitudes, 90)) if magnitudes.size else 1.0
     limit = limit if limit > 0 else 1.0
-    labels = data.map(_num).to_numpy()
-    sns.heatmap(data, ax=ax, cmap="RdYlGn", center=0, vmin=-limit, vmax=limit, annot=labels, fmt="",
-                annot_kws={"fontsize": 8}, linewidths=0.5, cbar_kws={"label": "亿元", "extend": "both"})
+    heatmap(data.to_numpy(dtype=float), ax, row_labels=data.index, col_labels=data.columns, cmap="RdYlGn",
+            norm=plt.Normalize(-limit, limit), annot=data.map(_num).to_numpy(), annot_size=8, linewidths=0.5,
+            colorbar={"label": "亿元", "extend": "both"})
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title("各企业利润变动因素（亿元）" if lang == "zh" else "Profit drivers by enterprise (亿元)")

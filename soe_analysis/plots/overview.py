@@ -76,7 +76,6 @@ def plot_growth_comparison(comparison: pd.DataFrame, ax=None, *, measure: str = 
     Returns the matplotlib Axes. Months where a value is missing show no bar.
     """
     import matplotlib.pyplot as plt
-    import seaborn as sns
 
     data = comparison[comparison["measure"] == measure].dropna(subset=["yoy_pct"])
     if ax is None:
@@ -87,7 +86,7 @@ def plot_growth_comparison(comparison: pd.DataFrame, ax=None, *, measure: str = 
         return ax
     order = list(dict.fromkeys(comparison.sort_values(["year", "month"])["period_label"]))
     hue_order = list(dict.fromkeys(comparison.sort_values("scope", key=lambda s: s.ne("city"), kind="stable")["series"]))
-    sns.barplot(data=data, x="period_label", y="yoy_pct", hue="series", order=order, hue_order=hue_order, ax=ax)
+    _grouped_bars(ax, data.set_index(["period_label", "series"])["yoy_pct"], order, hue_order)
     ax.axhline(0, color="#444444", linewidth=0.8)
     what = {"revenue": ("营业收入", "revenue"), "profit": ("利润总额", "total profit")}[measure]
     city = comparison.loc[comparison["scope"] == "city", "dataset"]
@@ -112,8 +111,9 @@ def plot_risk_matrix(assessed: pd.DataFrame, ax=None, lang: str = "zh", *, thres
     Returns the matplotlib Axes.
     """
     import matplotlib.pyplot as plt
-    import seaborn as sns
     from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    from .style import heatmap
 
     table = matrix(assessed, lang, thresholds=thresholds)
     score_col = table.columns[-1]
@@ -122,8 +122,9 @@ def plot_risk_matrix(assessed: pd.DataFrame, ax=None, lang: str = "zh", *, thres
         _, ax = plt.subplots(figsize=(1.0 + 0.9 * bands.shape[1], 0.9 + 0.45 * bands.shape[0]))
     cmap = ListedColormap(BAND_COLOURS)
     norm = BoundaryNorm([0.5, 1.5, 2.5, 3.5, 4.5, 5.5], cmap.N)
-    sns.heatmap(bands, ax=ax, cmap=cmap, norm=norm, annot=bands.map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
-                fmt="", cbar=False, linewidths=0.5, linecolor="white")
+    heatmap(bands.to_numpy(dtype=float), ax, row_labels=bands.index, col_labels=bands.columns, cmap=cmap,
+            norm=norm, annot=bands.map(lambda v: "" if pd.isna(v) else f"{v:.0f}").to_numpy(),
+            linewidths=0.5, linecolor="white")
     ax.set_facecolor("#eeeeee")
     ax.set_yticklabels([f"{name} ({'—' if pd.isna(s) else f'{s:.1f}'})" for name, s in table[score_col].items()],
                        rotation=0)
@@ -134,3 +135,17 @@ def plot_risk_matrix(assessed: pd.DataFrame, ax=None, lang: str = "zh", *, thres
     ax.set_xlabel("")
     ax.set_ylabel("")
     return ax
+
+
+def _grouped_bars(ax, values: pd.Series, order: list, hue_order: list, width: float = 0.8):
+    """Bars of ``values`` (indexed by category, series) side by side per category, one colour per
+    series in ``hue_order``, a legend entry for each; a missing value leaves its slot empty."""
+    x = np.arange(len(order))
+    step = width / max(len(hue_order), 1)
+    for i, name in enumerate(hue_order):
+        heights = np.array([values.get((cat, name), np.nan) for cat in order], dtype=float)
+        shown = np.isfinite(heights)  # no patch at all for a gap (a NaN bar misleads legend placement)
+        ax.bar((x - width / 2 + step * (i + 0.5))[shown], heights[shown], step, label=name, color=f"C{i}")
+    ax.set_xticks(x, order)
+    ax.set_xlim(-0.5, len(order) - 0.5)
+    ax.xaxis.grid(False)  # categories: only the value axis keeps its grid
