@@ -201,15 +201,26 @@ def _resolve_name(value, aliases) -> tuple[bool, str | None, str]:
     return total, ("合计" if total else aliases.get(name_key(name)) if aliases else name) if name else None, name
 
 
+def _text_codes(table: RawTable, label: str) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, distinct texts) of a text column: the reader's, or factorised here."""
+    if label in table.codes:
+        return table.codes[label]
+    texts = np.array(["" if v is None else str(v) for v in table.cells[label].tolist()], dtype=object)
+    codes, distinct = pd.factorize(texts, use_na_sentinel=False)
+    return codes, np.asarray(distinct, dtype=object)
+
+
 def _enterprises(table: RawTable, label: str, aliases, issues, out, keep, memo: dict) -> None:
-    """Resolve names through the aliases, once per distinct name of the whole read (every monthly
-    file repeats the same enterprises)."""
+    """Resolve names through the aliases, once per distinct name of the whole read, and once per
+    distinct list of names (every monthly file repeats the same enterprises in the same order)."""
     file, rows = table.file, table.rows
-    codes, distinct = pd.factorize(np.array(table.cells[label].tolist(), dtype=object), use_na_sentinel=False)
-    found = [memo.get(v) or memo.setdefault(v, _resolve_name(v, aliases)) for v in distinct]
-    total = np.array([f[0] for f in found], dtype=bool)
-    resolved = np.array([f[1] for f in found], dtype=object)
-    stripped = [f[2] for f in found]
+    codes, distinct = _text_codes(table, label)
+    resolved_all = memo.get(key := tuple(distinct))
+    if resolved_all is None:
+        found = [memo.get(v) or memo.setdefault(v, _resolve_name(v, aliases)) for v in distinct]
+        resolved_all = memo[key] = (np.array([f[0] for f in found], dtype=bool),
+                                    np.array([f[1] for f in found], dtype=object), [f[2] for f in found])
+    total, resolved, stripped = resolved_all
     out["is_total"] = total[codes]
     names = resolved[codes]
     column = label if not table.enterprise_candidates else None
@@ -234,8 +245,7 @@ def _periods(table: RawTable, plabel: str | None, issues, out, keep) -> bool:
     years = np.zeros(n, dtype=int)
     months = np.zeros(n, dtype=int)
     if plabel is not None:
-        texts = ["" if v is None else str(v) for v in table.cells[plabel].tolist()]
-        inverse, unique = pd.factorize(np.array(texts, dtype=object))  # a file holds one or a few periods
+        inverse, unique = _text_codes(table, plabel)  # a file holds one or a few periods
         for u, text in enumerate(unique):
             value = text.strip() or table.title_period
             try:
@@ -285,7 +295,7 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dic
         values, bad = parse_block(table.cells[labels])
     else:
         values, bad = np.empty((n, 0)), np.empty((n, 0), dtype=bool)
-    for i, j in zip(*np.nonzero(bad)):
+    for i, j in zip(*np.nonzero(bad)) if bad.any() else ():
         row, column = _where(table, i, labels[j])
         issues.error(file, row, column, f"not a number: {safe_text(table.cells[labels[j]].iloc[i])!r}")
         keep[i] = False
@@ -296,7 +306,7 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dic
     converted = values / divisor if labels else values
     with np.errstate(invalid="ignore"):
         huge = np.abs(converted) > limit
-    for i, j in zip(*np.nonzero(huge)):
+    for i, j in zip(*np.nonzero(huge)) if huge.any() else ():
         row, where = _where(table, i, labels[j])
         issues.error(file, row, where, f"implausible figure {values[i, j]:.6g} "
                      f"({'over 1,000,000 亿元' if targets[j][0].unit == 'amount' else 'over 100 million persons'}): "
