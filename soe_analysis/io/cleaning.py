@@ -363,44 +363,30 @@ def build_panel(records: pd.DataFrame, dataset: pd.Series | str = "user") -> pd.
     """
     if records.empty:
         return pd.DataFrame(columns=panel_columns())
-    rec = records.assign(dataset=dataset if isinstance(dataset, str) else dataset.to_numpy())  # copy-on-write: no copy
-    rec = rec.sort_values(["enterprise", "year", "month"], kind="stable").reset_index(drop=True)
-    rec["jan_feb_combined"] = False
-
-    # combined 1–2月 release: February is the first month of that enterprise-year, no January
-    first_month = rec.groupby(["enterprise", "year"])["month"].transform("min")
-    combined = (rec["month"] == 2) & (first_month == 2)
-    if combined.any():
-        jan = rec[combined].copy()
-        jan["month"] = 1
-        for name in STOCKS:
-            jan[name] = np.nan
-        for name in FLOWS:
-            jan[name] = jan[name] / 2.0
-        for name in reported_columns(rec):
-            jan[name] = np.nan  # a reported 1–2月 figure is not January's
-        jan["jan_feb_combined"] = True
-        rec.loc[combined, "jan_feb_combined"] = True
-        rec = pd.concat([rec, jan], ignore_index=True)
-        rec = rec.sort_values(["enterprise", "year", "month"], kind="stable").reset_index(drop=True)
-
-    # columns gathered as arrays and framed once: inserting 50 columns one by one costs more
+    # text as integer codes: sorting and taking 100,000s of strings costs more; Arrow-backed text
+    # columns are factorised in Arrow, never turned into Python objects
+    datasets, dataset_names = ((np.zeros(len(records), dtype=np.intp), [dataset]) if isinstance(dataset, str)
+                               else pd.factorize(dataset))
+    rec, datasets, jan_feb = _with_january_split(records, np.asarray(datasets))
+    codes, names = pd.factorize(rec["enterprise"], sort=True)  # names sort as strings do
+    order = np.lexsort((rec["month"].to_numpy(), rec["year"].to_numpy(), codes))  # stable
+    codes = codes[order]
+    year, month = rec["year"].to_numpy(dtype=int)[order], rec["month"].to_numpy(dtype=int)[order]
+    files, file_names = pd.factorize(rec["source_file"])
     panel: dict[str, object] = {
-        "enterprise": rec["enterprise"].astype(str),
-        "period": _period_labels(rec["year"].to_numpy(dtype=int), rec["month"].to_numpy(dtype=int)),
-        "year": rec["year"].astype(int),
-        "month": rec["month"].astype(int),
+        "enterprise": _text_column(names, codes),
+        "period": _period_labels(year, month),
+        "year": year,
+        "month": month,
     }
-    enterprise = pd.factorize(rec["enterprise"])[0]  # integer codes: comparing 100,000s of strings costs more
-    year, month = rec["year"].to_numpy(), rec["month"].to_numpy()
     same_group = np.zeros(len(rec), dtype=bool)
-    same_group[1:] = (enterprise[1:] == enterprise[:-1]) & (year[1:] == year[:-1])
+    same_group[1:] = (codes[1:] == codes[:-1]) & (year[1:] == year[:-1])
     consecutive = same_group.copy()
     consecutive[1:] &= month[1:] == month[:-1] + 1
     first_of_year = ~same_group & (month == 1)
     for line in LINES:
         name = line.name
-        values = rec[name].to_numpy(dtype=float)
+        values = rec[name].to_numpy(dtype=float)[order]
         if line.kind == "flow":
             previous = np.concatenate(([np.nan], values[:-1]))
             # (a combined 1–2月 block needs no special case: its January row holds half the YTD)
@@ -410,13 +396,42 @@ def build_panel(records: pd.DataFrame, dataset: pd.Series | str = "user") -> pd.
             panel[name] = values
     for name in reported_columns(rec):  # reported 上年同期 / 本月数, only where some file carried them
         line = name.rsplit("_", 2)[0] if name.endswith("_m_reported") else name[:-len("_prior_reported")]
-        panel[reported_column(line, "month" if name.endswith("_m_reported") else "prior")] = rec[name].to_numpy(dtype=float)
-    panel["jan_feb_combined"] = rec["jan_feb_combined"].to_numpy(dtype=bool)
-    panel["dataset"] = rec["dataset"].astype(str)  # text stays in Arrow: no round trip through Python objects
-    panel["source_file"] = rec["source_file"].astype(str)
-    panel["source_row"] = rec["source_row"].astype("int64").to_numpy()
-    order = panel_columns() + [c for c in panel if c.endswith("_reported")]
-    return pd.DataFrame({c: panel[c] for c in order})
+        panel[reported_column(line, "month" if name.endswith("_m_reported") else "prior")] = \
+            rec[name].to_numpy(dtype=float)[order]
+    panel["jan_feb_combined"] = jan_feb[order]
+    panel["dataset"] = _text_column(dataset_names, datasets[order])
+    panel["source_file"] = _text_column(file_names, files[order])
+    panel["source_row"] = rec["source_row"].to_numpy(dtype="int64")[order]
+    columns = panel_columns() + [c for c in panel if c.endswith("_reported")]
+    return pd.DataFrame({c: panel[c] for c in columns})
+
+
+def _with_january_split(records: pd.DataFrame, datasets: np.ndarray):
+    """(records, dataset codes, jan_feb_combined flags) with a January row added for each combined
+    1–2月 release: February is the first month of that enterprise-year. January holds half of each
+    flow's YTD, no stocks, no reported figures."""
+    enterprise_year = pd.factorize(records["enterprise"])[0].astype(np.int64) * 10_000 + records["year"].to_numpy()
+    first_month = pd.Series(records["month"].to_numpy()).groupby(enterprise_year).transform("min").to_numpy()
+    combined = np.flatnonzero((records["month"].to_numpy() == 2) & (first_month == 2))
+    flags = np.zeros(len(records), dtype=bool)
+    if not len(combined):
+        return records, datasets, flags
+    flags[combined] = True
+    jan = records.iloc[combined].copy()
+    jan["month"] = 1
+    for name in STOCKS:
+        jan[name] = np.nan
+    for name in FLOWS:
+        jan[name] = jan[name] / 2.0
+    for name in reported_columns(records):
+        jan[name] = np.nan  # a reported 1–2月 figure is not January's
+    return (pd.concat([records, jan], ignore_index=True), np.concatenate([datasets, datasets[combined]]),
+            np.concatenate([flags, np.ones(len(jan), dtype=bool)]))
+
+
+def _text_column(distinct, codes: np.ndarray) -> pd.Series:
+    """A text column from distinct values and a code per row, built in Arrow (pandas' str dtype)."""
+    return pd.Series(pd.array(np.asarray(distinct, dtype=object), dtype="str").take(codes))
 
 
 def _period_labels(years: np.ndarray, months: np.ndarray) -> pd.Series:

@@ -92,7 +92,7 @@ def check_and_build(records: pd.DataFrame, issues: IssueLog, history: pd.DataFra
     check_rows(records, issues)
     check_unit_slips(records, issues, history)
     check_months(records, issues)
-    panel = build_panel(records.drop(columns=["is_total"]), records["dataset"])
+    panel = build_panel(records, records["dataset"])  # is_total is not a panel column: no copy without it
     check_panel_flows(panel, issues)
     check_reported(panel, issues)
     return panel
