@@ -33,10 +33,10 @@ _SEPARATOR_RE = r"[\s,'_]"
 _GROUPED_RE = r"[-+−(]?\d{1,3}(?:[\s,'_]\d{3})+(?:\.\d*)?\)?"
 
 
-def parse_block(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Parse a block of text cells at once: (float values, bad-cell mask), same rules as
-    :func:`parse_numbers`. Clean blocks (plain numbers and blanks) take one C-level conversion."""
-    block = cells.to_numpy(dtype=object)
+def parse_block(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a block of text cells (rows × columns, object array) at once: (float values, bad-cell
+    mask), same rules as :func:`parse_numbers`. Clean blocks (plain numbers and blanks) take one
+    C-level conversion."""
     try:
         values = np.where(block == "", "nan", block).astype(float)
         if np.isfinite(values[~np.isnan(values)]).all():
@@ -45,10 +45,17 @@ def parse_block(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         pass
     values = np.empty(block.shape, dtype=float)
     bad = np.zeros(block.shape, dtype=bool)
-    for j, name in enumerate(cells.columns):
-        column_values, column_bad = parse_numbers(cells[name])
+    for j in range(block.shape[1]):
+        column_values, column_bad = parse_numbers(pd.Series(block[:, j], dtype=object))
         values[:, j], bad[:, j] = column_values.to_numpy(), column_bad.to_numpy()
     return values, bad
+
+
+def text_block(table: RawTable, labels: list[str]) -> np.ndarray:
+    """The text cells under ``labels`` as an object array (rows × labels). Through positions, not
+    a frame selection: selecting columns of a frame costs more than reading a whole one-row form."""
+    position = {label: j for j, label in enumerate(table.cells.columns)}
+    return table.cells.to_numpy(dtype=object)[:, [position[label] for label in labels]]
 
 
 def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -175,7 +182,7 @@ def _has_figures(table: RawTable) -> bool:
     labels = [lbl for lbl, canon in table.columns.items() if canon not in ("enterprise", "period")]
     if table.numbers is not None:
         return bool((~np.isnan(table.numbers.to_numpy(dtype=float))).any()) if labels else False
-    block = table.cells[labels].to_numpy(dtype=object) if labels else np.empty((0, 0))
+    block = text_block(table, labels) if labels else np.empty((0, 0))
     return any(str(v).strip() and str(v).strip().lower() not in MISSING_TOKENS for v in block.ravel())
 
 
@@ -186,12 +193,12 @@ def _where(table: RawTable, i: int, label: str) -> tuple[int, str]:
 
 def _form_enterprise(table: RawTable, aliases: dict[str, str], issues, keep) -> None:
     """A form names its enterprise outside the table: take the first candidate the aliases know."""
-    for name in table.enterprise_candidates:
-        if not aliases or aliases.get(name_key(name)):
-            table.cells["(enterprise)"] = name
-            return
-    first = table.enterprise_candidates[0] if table.enterprise_candidates else ""
-    table.cells["(enterprise)"] = first
+    chosen = next((name for name in table.enterprise_candidates if not aliases or aliases.get(name_key(name))),
+                  table.enterprise_candidates[0] if table.enterprise_candidates else "")
+    column = table.cells.columns.get_loc("(enterprise)")
+    for i in range(len(table.cells)):  # a form has one row; a column assignment costs ~0.5 ms
+        table.cells.iat[i, column] = chosen
+    table.codes["(enterprise)"] = (np.zeros(len(table.cells), dtype=np.intp), np.array([chosen], dtype=object))
 
 
 def _resolve_name(value, aliases) -> tuple[bool, str | None, str]:
@@ -292,7 +299,7 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dic
         at = [position[label] for label in labels]  # plain array indexing: a frame's [labels] costs ~1 ms a file
         values, bad = table.numbers.to_numpy(dtype=float)[:, at], np.zeros((n, len(labels)), dtype=bool)
     elif labels:
-        values, bad = parse_block(table.cells[labels])
+        values, bad = parse_block(text_block(table, labels))
     else:
         values, bad = np.empty((n, 0)), np.empty((n, 0), dtype=bool)
     for i, j in zip(*np.nonzero(bad)) if bad.any() else ():

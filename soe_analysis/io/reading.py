@@ -130,8 +130,12 @@ class RawTable:
     codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
-def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8: bytes | None = None) -> RawTable | None:
-    """A well-formed wide CSV parsed by Arrow's C++ reader (numbers included); None → the careful path.
+NO_WIDE_HEADER = "no wide header"  # _fast_csv_table's answer for a file with no wide or summary header
+
+
+def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8: bytes | None = None):
+    """A well-formed wide CSV parsed by Arrow's C++ reader (numbers included); None → the careful path;
+    :data:`NO_WIDE_HEADER` when no row a header may sit on is one (a form: no need to look again).
     ``text`` needs to hold the top of the file only (its first 4 × HEADER_SEARCH_ROWS lines) when
     ``utf8`` holds the whole file's UTF-8 bytes; Arrow then checks the rest is UTF-8.
 
@@ -142,6 +146,8 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8:
     head, index = _head(text, delimiter, shown, FIRST_HEADER_ROWS)
     if index is None or index + 3 > len(head):  # not in the first lines, or its sub-headers may follow
         head, index = _head(text, delimiter, shown, HEADER_SEARCH_ROWS)
+    if index is None and len(head) >= HEADER_SEARCH_ROWS:
+        return NO_WIDE_HEADER  # every row a header may sit on was searched
     if index is None or any("\n" in c or "\r" in c for _, row in head[:index + 1] for c in row):
         return None
     from .layouts import sub_header_rows
@@ -340,17 +346,19 @@ def read_raw_file(path: str | Path, shown: str | None = None) -> list[RawTable]:
         utf8 = data.removeprefix(b"\xef\xbb\xbf") if text is None else text.encode("utf-8")
         delimiter = delimiter_of(head if text is None else text)
         fast = _fast_csv_table(head if text is None else text, delimiter, shown, path.name, utf8)
-        if fast is not None:
+        if isinstance(fast, RawTable):
             return [fast]
+        wide_possible = fast is not NO_WIDE_HEADER
         text = decode(data, shown) if text is None else text
         grids = [Grid(shown, grid_from_text(text, delimiter, shown), file_name=path.name)]
     else:
         grids = read_grids(path, shown)
+        wide_possible = True
     tables = []
     for grid in grids:
         if not grid.rows:
             continue
-        table = table_from_grid(grid) or form_table(grid)
+        table = (table_from_grid(grid) if wide_possible else None) or form_table(grid)
         if table is not None:
             tables.append(table)
     notes = [note for grid in grids for note in grid.notes]
