@@ -119,6 +119,11 @@ def load_aliases(path: str | Path | None = None) -> dict[str, str]:
 MAX_AMOUNT_YI = 1e6  # 100 trillion yuan: above any enterprise group's figure, so a typo or a unit slip
 MAX_PERSONS = 1e8
 _ROLE_COLUMN = {"prior": "{}_prior_reported", "month": "{}_m_reported"}
+# (line, canonical column of a table, record column): the current figure of every line, then its
+# reported prior-year and monthly figures, in this order
+_TARGETS = [(line, line.name, line.name) for line in LINES] + [
+    (line, f"{line.name}@{role}", pattern.format(line.name)) for role, pattern in _ROLE_COLUMN.items() for line in LINES]
+_DIVISORS = {"元": 1e4 * WAN_PER_YI, "万元": WAN_PER_YI, "亿元": 1.0}  # a figure in that unit ÷ this = 亿元
 
 
 def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFrame:
@@ -289,10 +294,7 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dic
     if default_unit is None and any(canon.split("@")[0] in LINE_BY_NAME and LINE_BY_NAME[canon.split("@")[0]].unit == "amount"
                                     and lbl not in table.column_units for lbl, canon in table.columns.items()):
         issues.warning(file, None, None, "no unit stated (单位：…); assumed 万元")
-    targets = [(line, line.name, line.name) for line in LINES if line.name in by_canonical]
-    for role, pattern in _ROLE_COLUMN.items():
-        targets += [(line, f"{line.name}@{role}", pattern.format(line.name)) for line in LINES
-                    if f"{line.name}@{role}" in by_canonical]
+    targets = [target for target in _TARGETS if target[1] in by_canonical]
     labels = [by_canonical[canon] for _, canon, _ in targets]
     if table.numbers is not None:
         position = {label: j for j, label in enumerate(table.numbers.columns)}
@@ -306,7 +308,7 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dic
         row, column = _where(table, i, labels[j])
         issues.error(file, row, column, f"not a number: {safe_text(table.cells[labels[j]].iloc[i])!r}")
         keep[i] = False
-    factors = {labels[j]: {"元": 1e4 * WAN_PER_YI, "万元": WAN_PER_YI, "亿元": 1.0}[table.column_units.get(labels[j]) or default_unit or "万元"]
+    factors = {labels[j]: _DIVISORS[table.column_units.get(labels[j]) or default_unit or "万元"]
                for j, (line, _, _) in enumerate(targets) if line.unit == "amount"}
     divisor = np.array([factors.get(label, 1.0) for label in labels])
     limit = np.array([MAX_AMOUNT_YI if line.unit == "amount" else MAX_PERSONS for line, _, _ in targets])
@@ -322,7 +324,8 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dic
     columns = {name: converted[:, j] for j, (_, _, name) in enumerate(targets)}
     if table.derived:
         check_derived(table, by_canonical, factors, issues)
-    frame = {line.name: columns[line.name] if line.name in columns else np.full(n, np.nan) for line in LINES}
+    missing = np.full(n, np.nan)  # one array for every absent line: the records are concatenated (copied) later
+    frame = {line.name: columns.get(line.name, missing) for line in LINES}
     frame.update((name, col) for name, col in columns.items() if name not in frame)
     return frame
 

@@ -146,8 +146,8 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8:
     head, index = _head(text, delimiter, shown, FIRST_HEADER_ROWS)
     if index is None or index + 3 > len(head):  # not in the first lines, or its sub-headers may follow
         head, index = _head(text, delimiter, shown, HEADER_SEARCH_ROWS)
-    if index is None and len(head) >= HEADER_SEARCH_ROWS:
-        return NO_WIDE_HEADER  # every row a header may sit on was searched
+    if index is None and (len(head) >= HEADER_SEARCH_ROWS or text.count("\n") < 4 * HEADER_SEARCH_ROWS):
+        return NO_WIDE_HEADER  # every row a header may sit on was searched (or the whole, short file)
     if index is None or any("\n" in c or "\r" in c for _, row in head[:index + 1] for c in row):
         return None
     from .layouts import sub_header_rows
