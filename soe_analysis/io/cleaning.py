@@ -139,13 +139,31 @@ def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFr
 
 def records_frame(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     """The records of many tables as one frame, built once (a frame per small file costs more
-    than reading it); a column some tables lack is missing (NaN) there."""
+    than reading it); a column some tables lack is missing (NaN) there.
+
+    The 合计 rows come after every enterprise row (each group in table order), so dropping them
+    is a slice, not a copy; the figures are written straight into one block of floats, which
+    the frame keeps without copying it again.
+    """
     if not parts:
         return pd.DataFrame()
     names = list(dict.fromkeys(name for part in parts for name in part))
     lengths = [len(part["source_row"]) for part in parts]
-    return pd.DataFrame({name: np.concatenate([part[name] if name in part else np.full(k, np.nan)
-                                                for part, k in zip(parts, lengths)]) for name in names})
+    flags = [part.get("is_total") for part in parts]
+    flags = [f if f is not None and f.any() else None for f in flags]
+
+    def pieces(name: str) -> list[np.ndarray]:
+        columns = [part[name] if name in part else np.full(k, np.nan) for part, k in zip(parts, lengths)]
+        return ([c if f is None else c[~f] for c, f in zip(columns, flags)]
+                + [c[f] for c, f in zip(columns, flags) if f is not None])
+
+    floats = [name for name in names if next(part[name] for part in parts if name in part).dtype == np.float64]
+    block = np.empty((len(floats), sum(lengths)))
+    for j, name in enumerate(floats):
+        np.concatenate(pieces(name), out=block[j])
+    others = pd.DataFrame({name: np.concatenate(pieces(name)) for name in names if name not in floats})
+    figures = pd.DataFrame(block.T, columns=floats, copy=False)
+    return pd.concat([others, figures], axis=1)  # side by side: the float block is not copied
 
 
 def table_columns(table: RawTable, aliases: dict[str, str], issues,
@@ -383,37 +401,48 @@ def build_panel(records: pd.DataFrame, dataset: pd.Series | str = "user") -> pd.
     codes = codes[order]
     year, month = rec["year"].to_numpy(dtype=int)[order], rec["month"].to_numpy(dtype=int)[order]
     files, file_names = pd.factorize(rec["source_file"])
-    panel: dict[str, object] = {
-        "enterprise": _text_column(names, codes),
-        "period": _period_labels(year, month),
-        "year": year,
-        "month": month,
-    }
     same_group = np.zeros(len(rec), dtype=bool)
     same_group[1:] = (codes[1:] == codes[:-1]) & (year[1:] == year[:-1])
     consecutive = same_group.copy()
     consecutive[1:] &= month[1:] == month[:-1] + 1
     first_of_year = ~same_group & (month == 1)
+    reported = {reported_column(_reported_line(name), "month" if name.endswith("_m_reported") else "prior"): name
+                for name in reported_columns(rec)}  # reported 上年同期 / 本月数, only where some file carried them
+    figures = [c for c in panel_columns() if c not in _PANEL_NON_FIGURES] + list(reported)
+    # the figures sorted straight into one block of floats, which the frame keeps as it is
+    block = np.empty((len(figures), len(rec)))
+    row = {name: j for j, name in enumerate(figures)}
     for line in LINES:
         name = line.name
-        values = rec[name].to_numpy(dtype=float)[order]
+        values = rec[name].to_numpy(dtype=float)
         if line.kind == "flow":
-            previous = np.concatenate(([np.nan], values[:-1]))
+            current = np.take(values, order, out=block[row[ytd(name)]])
+            previous = np.concatenate(([np.nan], current[:-1]))
             # (a combined 1–2月 block needs no special case: its January row holds half the YTD)
-            panel[ytd(name)] = values
-            panel[monthly(name)] = np.where(consecutive, values - previous, np.where(first_of_year, values, np.nan))
+            block[row[monthly(name)]] = np.where(consecutive, current - previous,
+                                                 np.where(first_of_year, current, np.nan))
         else:
-            panel[name] = values
-    for name in reported_columns(rec):  # reported 上年同期 / 本月数, only where some file carried them
-        line = name.rsplit("_", 2)[0] if name.endswith("_m_reported") else name[:-len("_prior_reported")]
-        panel[reported_column(line, "month" if name.endswith("_m_reported") else "prior")] = \
-            rec[name].to_numpy(dtype=float)[order]
-    panel["jan_feb_combined"] = jan_feb[order]
-    panel["dataset"] = _text_column(dataset_names, datasets[order])
-    panel["source_file"] = _text_column(file_names, files[order])
-    panel["source_row"] = rec["source_row"].to_numpy(dtype="int64")[order]
-    columns = panel_columns() + [c for c in panel if c.endswith("_reported")]
-    return pd.DataFrame({c: panel[c] for c in columns})
+            np.take(values, order, out=block[row[name]])
+    for column, name in reported.items():
+        np.take(rec[name].to_numpy(dtype=float), order, out=block[row[column]])
+    head = pd.DataFrame({"enterprise": _text_column(names, codes), "period": _period_labels(year, month),
+                         "year": year, "month": month})
+    tail = pd.DataFrame({"jan_feb_combined": jan_feb[order],
+                         "dataset": _text_column(dataset_names, datasets[order]),
+                         "source_file": _text_column(file_names, files[order]),
+                         "source_row": rec["source_row"].to_numpy(dtype="int64")[order]})
+    main = len(figures) - len(reported)  # the panel's own figures, then the reported ones after the lineage
+    return pd.concat([head, pd.DataFrame(block[:main].T, columns=figures[:main], copy=False), tail,
+                      pd.DataFrame(block[main:].T, columns=figures[main:], copy=False)], axis=1)
+
+
+_PANEL_NON_FIGURES = frozenset({"enterprise", "period", "year", "month", "jan_feb_combined", "dataset",
+                                "source_file", "source_row"})
+
+
+def _reported_line(name: str) -> str:
+    """The line of a reported-figure record column (``revenue_prior_reported`` → revenue)."""
+    return name.rsplit("_", 2)[0] if name.endswith("_m_reported") else name[:-len("_prior_reported")]
 
 
 def _with_january_split(records: pd.DataFrame, datasets: np.ndarray):

@@ -66,11 +66,14 @@ def _label(records: pd.DataFrame, column: str) -> str:
 
 def check_totals(records: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
     """Check each 合计 row against the sum of the enterprises in the same file and period; drop it."""
-    if records.empty or not records["is_total"].any():
-        return records[~records["is_total"]] if not records.empty else records
+    flags = records["is_total"].to_numpy(dtype=bool) if not records.empty else np.zeros(0, dtype=bool)
+    if not flags.any():
+        return records
     lines = [ln.name for ln in LINES]
     key = ["source_file", "year", "month"]
-    enterprises = records[~records["is_total"]]  # also the result: each selection copies every column
+    first = int(np.argmax(flags))
+    # also the result; records_frame puts the 合计 rows last, so this is a slice, not a copy of every column
+    enterprises = records.iloc[:first] if flags[first:].all() else records[~flags]
     totals = records[records["is_total"]].set_index(key)
     sums = enterprises.groupby(key)[lines].sum(min_count=1).reindex(totals.index)
     counts = enterprises.groupby(key).size().reindex(totals.index).fillna(0).to_numpy()
