@@ -152,23 +152,39 @@ def records_frame(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     flags = [part.get("is_total") for part in parts]
     flags = [f if f is not None and f.any() else None for f in flags]
 
-    def pieces(name: str) -> list[np.ndarray]:
-        columns = [part[name] if name in part else np.full(k, np.nan) for part, k in zip(parts, lengths)]
+    def pieces(name: str, spread: dict | None = None) -> list[np.ndarray]:
+        """The column's values of every part, 合计 rows last; ``spread``: a text given once per
+        part becomes a code per row (text → code, filled in here)."""
+        if spread is not None:
+            columns = [np.full(k, spread.setdefault(part[name], len(spread)), dtype=np.intp)
+                       for part, k in zip(parts, lengths)]
+        else:
+            columns = [part[name] if name in part else np.full(k, np.nan) for part, k in zip(parts, lengths)]
         return ([c if f is None else c[~f] for c, f in zip(columns, flags)]
                 + [c[f] for c, f in zip(columns, flags) if f is not None])
 
-    floats = [name for name in names if next(part[name] for part in parts if name in part).dtype == np.float64]
+    first = {name: next(part[name] for part in parts if name in part) for name in names}
+    floats = [name for name in names if isinstance(first[name], np.ndarray) and first[name].dtype == np.float64]
     block = np.empty((len(floats), sum(lengths)))
     for j, name in enumerate(floats):
         np.concatenate(pieces(name), out=block[j])
-    others = pd.DataFrame({name: np.concatenate(pieces(name)) for name in names if name not in floats})
+    others = {}
+    for name in names:
+        if isinstance(first[name], str):  # one text per part (the file, the dataset label)
+            spread: dict[str, int] = {}
+            codes = np.concatenate(pieces(name, spread))
+            others[name] = pd.Series(pd.array(np.array(list(spread), dtype=object), dtype="str").take(codes))
+        elif name not in floats:
+            others[name] = np.concatenate(pieces(name))
+    others = pd.DataFrame(others)
     figures = pd.DataFrame(block.T, columns=floats, copy=False)
     return pd.concat([others, figures], axis=1)  # side by side: the float block is not copied
 
 
 def table_columns(table: RawTable, aliases: dict[str, str], issues,
-                  names: dict | None = None) -> dict[str, np.ndarray] | None:
-    """:func:`table_records` as arrays (rows with errors already dropped); None when nothing was read.
+                  names: dict | None = None) -> dict[str, np.ndarray | str] | None:
+    """:func:`table_records` as arrays (rows with errors already dropped), ``source_file`` as one
+    text for every row; None when nothing was read.
     ``names``: raw name → (is 合计, resolved name), shared across the tables of one read."""
     by_canonical = {canon: label for label, canon in table.columns.items()}
     file = table.file
@@ -187,8 +203,8 @@ def table_columns(table: RawTable, aliases: dict[str, str], issues,
                        "no figures below the header (an empty template?); nothing read")
         return None
     # columns gathered as arrays and framed once: per-column inserts dominate on many small files
-    out: dict[str, np.ndarray] = {"source_file": np.full(n, file, dtype=object),
-                                  "source_row": np.asarray(table.rows, dtype=np.int64)}
+    # the file is one text for every row: kept as that text (records_frame spreads it), not n objects
+    out: dict[str, np.ndarray | str] = {"source_file": file, "source_row": np.asarray(table.rows, dtype=np.int64)}
     keep = np.ones(n, dtype=bool)
     if table.enterprise_candidates:
         _form_enterprise(table, aliases, issues, keep)
@@ -198,7 +214,8 @@ def table_columns(table: RawTable, aliases: dict[str, str], issues,
     out.update(_amounts(table, by_canonical, issues, keep))
     if not keep.any():
         return None
-    return out if keep.all() else {name: column[keep] for name, column in out.items()}
+    return out if keep.all() else {name: column[keep] if isinstance(column, np.ndarray) else column
+                                   for name, column in out.items()}
 
 
 def _has_figures(table: RawTable) -> bool:

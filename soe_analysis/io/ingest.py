@@ -78,7 +78,7 @@ def read_records(files: list[Path], root: Path | None, aliases: dict, issues: Is
             if columns is not None:
                 if path.parent not in labels:
                     labels[path.parent] = dataset_of(path, root) if root else "user"
-                columns["dataset"] = np.full(len(columns["source_row"]), labels[path.parent], dtype=object)
+                columns["dataset"] = labels[path.parent]  # one label for the table's rows
                 parts.append(columns)
     return records_frame(parts)
 
