@@ -39,10 +39,12 @@ def _shown(path: Path, root: Path | None) -> str:
     Control characters are escaped (file names come from outside)."""
     if root is None:
         return safe_text(str(path))
-    try:
-        return safe_text(Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix())
-    except ValueError:
-        return safe_text(Path(path).name)
+    full, base = os.path.abspath(path), os.path.abspath(root)
+    if full == base:
+        return "."
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    # plain string work: pathlib's relative_to costs more than reading a small file's header
+    return safe_text(full[len(prefix):].replace(os.sep, "/") if full.startswith(prefix) else os.path.basename(full))
 
 
 def dataset_of(path: Path, root: Path) -> str:
