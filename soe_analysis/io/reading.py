@@ -179,7 +179,7 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8:
     n = table.num_rows
     numbers = np.column_stack([table.column(j).to_numpy(zero_copy_only=False) for j in number_at]) if number_at \
         else np.empty((n, 0))
-    if not np.isfinite(numbers[~np.isnan(numbers)]).all():
+    if np.isinf(numbers).any():  # "inf" parses as a float but is no figure: the careful path says so
         return None
     # text columns read dictionary-encoded: each distinct text becomes a Python string once (a file
     # repeats its period on every row), and cleaning resolves names once per distinct text, not per row
@@ -222,7 +222,7 @@ def _dictionary(column) -> tuple[np.ndarray, np.ndarray]:
     if chunk.null_count:
         indices = pc.fill_null(indices, len(distinct))
         distinct.append("")
-    return indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False), np.array(distinct, dtype=object)
+    return indices.to_numpy(zero_copy_only=False), np.array(distinct, dtype=object)
 
 
 def _head(text: str, delimiter: str, shown: str, rows: int) -> tuple[list[tuple[int, list[str]]], int | None]:
