@@ -149,8 +149,7 @@ def records_frame(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
         return pd.DataFrame()
     names = list(dict.fromkeys(name for part in parts for name in part))
     lengths = [len(part["source_row"]) for part in parts]
-    flags = [part.get("is_total") for part in parts]
-    flags = [f if f is not None and f.any() else None for f in flags]
+    flags = [f if (f := part.get("is_total")) is not None and f.any() else None for part in parts]
 
     def pieces(name: str, spread: dict | None = None) -> list[np.ndarray]:
         """The column's values of every part, 合计 rows last; ``spread``: a text given once per
@@ -173,12 +172,11 @@ def records_frame(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
         if isinstance(first[name], str):  # one text per part (the file, the dataset label)
             spread: dict[str, int] = {}
             codes = np.concatenate(pieces(name, spread))
-            others[name] = pd.Series(pd.array(np.array(list(spread), dtype=object), dtype="str").take(codes))
+            others[name] = _text_column(list(spread), codes)
         elif name not in floats:
             others[name] = np.concatenate(pieces(name))
-    others = pd.DataFrame(others)
-    figures = pd.DataFrame(block.T, columns=floats, copy=False)
-    return pd.concat([others, figures], axis=1)  # side by side: the float block is not copied
+    # side by side: the float block is not copied
+    return pd.concat([pd.DataFrame(others), pd.DataFrame(block.T, columns=floats, copy=False)], axis=1)
 
 
 def table_columns(table: RawTable, aliases: dict[str, str], issues,
