@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from soe_analysis.io.cleaning import build_panel, parse_number, parse_numbers
+from soe_analysis.io.cleaning import parse_number, parse_numbers
+from soe_analysis.io.panel_build import build_panel
 from soe_analysis.periods import parse_month, parse_report_period, ytd_label
 from soe_analysis.io.reading import match_header
 from soe_analysis.schema import LINES, panel_columns

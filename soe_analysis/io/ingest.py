@@ -8,11 +8,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import config
-from .cleaning import build_panel, load_aliases, records_frame, table_columns
+from .cleaning import load_aliases, records_frame, table_columns
+from .panel_build import build_panel
 from ..errors import DataError, SoeError
 from .reading import find_raw_files, read_raw_file
 from .core import safe_text, spreadsheet_safe
