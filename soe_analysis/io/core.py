@@ -54,14 +54,31 @@ def spreadsheet_safe(value):
     return value
 
 
-@functools.lru_cache(maxsize=65536)
+CACHED_TEXT_CHARS = 256  # no header or name is longer; longer cell texts are never kept in a cache
+
+
+def short_text_cache(function):
+    """``function`` of one text, memoised for texts up to :data:`CACHED_TEXT_CHARS` characters:
+    the same few headers and names come back in every file, while a hostile file's long cells
+    (up to 32,767 characters each) must not fill memory through a cache."""
+    cached = functools.lru_cache(maxsize=65536)(function)
+
+    @functools.wraps(function)
+    def call(text):
+        return cached(text) if isinstance(text, str) and len(text) <= CACHED_TEXT_CHARS else function(text)
+
+    call.cache_info = cached.cache_info
+    return call
+
+
+@short_text_cache
 def name_key(name: str) -> str:
     """A name as matched against the alias file and the 合计 names (NFKC, no spaces, lower case);
     cached because the same few names come back in every monthly file."""
     return normalise_text(name).lower()
 
 
-@functools.lru_cache(maxsize=65536)
+@short_text_cache
 def is_total_name(name) -> bool:
     return name_key(str(name)) in _TOTAL_KEYS
 

@@ -16,14 +16,13 @@ name. Each form becomes a one-row table.
 
 from __future__ import annotations
 
-import functools
 import re
 
 import numpy as np
 import pandas as pd
 
 from ..periods import normalise_text
-from .core import NOTE_RE, PERIOD_IN_TEXT_RE, Grid, is_note_row, title_info
+from .core import NOTE_RE, PERIOD_IN_TEXT_RE, Grid, is_note_row, short_text_cache, title_info
 from .reading import HEADER_ALIASES, QUIET_COLUMNS, RawTable, body_frame, header_key, match_header, unique_labels
 
 
@@ -49,7 +48,7 @@ _ROLE_OF = {key: role for role, keys in SUB_ROLES.items() for key in keys} | WEA
 _UNIT_IN_SUB_RE = re.compile(r"[(（\[]\s*(?:人民币)?(万元|亿元|元)\s*[)）\]]")
 
 
-@functools.lru_cache(maxsize=65536)
+@short_text_cache
 def _bare_key(text: str) -> str:
     """A header cell's key with any unit in brackets removed (``本年累计数（万元）`` → 本年累计数);
     cached because every form and summary table repeats the same few headers."""
@@ -155,7 +154,7 @@ _GENERIC_SHEETS = re.compile(r"^(sheet\d*|表\d*|工作表\d*|快报|财务快�
 _NAME_NOISE_RE = re.compile(r"(企业)?(财务)?快报(表)?|月报|报表|汇总")
 
 
-@functools.lru_cache(maxsize=65536)
+@short_text_cache
 def item_line(label: str) -> tuple[str | None, bool]:
     """(line, is a 其中 sub-item) of a form item as printed (``一、营业总收入`` → revenue); cached
     because every form of a series prints the same items."""

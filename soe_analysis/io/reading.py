@@ -26,8 +26,7 @@ from ..errors import DataError
 from ..periods import normalise_text
 from ..schema import ENTERPRISE_HEADERS, LINES, PERIOD_HEADERS
 from .core import (MAX_CELL_CHARS, MISSING_TOKENS, Grid, csv_bytes, decode, delimiter_of, grid_from_text,
-                   is_note_row, read_grids, utf8_head,
-                   safe_text, title_info)
+                   is_note_row, read_grids, safe_text, short_text_cache, title_info, utf8_head)
 
 RAW_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 30
@@ -64,17 +63,13 @@ def _alias_table() -> dict[str, str]:
 HEADER_ALIASES = _alias_table()
 
 
-@functools.lru_cache(maxsize=65536)
-def _match_header_cached(text: str) -> tuple[str | None, str | None]:
-    return _match_header(text)
-
-
+@short_text_cache
 def match_header(text) -> tuple[str | None, str | None]:
     """Map a header cell to (canonical column or None, unit stated in it or None).
 
     ``资产总额(万元)`` → ("total_assets", "万元"); ``所有者权益（合计）`` → ("equity", None).
     """
-    return _match_header_cached(text) if isinstance(text, str) else _match_header(text)
+    return _match_header(text)
 
 
 def _match_header(text) -> tuple[str | None, str | None]:
@@ -133,7 +128,8 @@ class RawTable:
 NO_WIDE_HEADER = "no wide header"  # _fast_csv_table's answer for a file with no wide or summary header
 
 
-def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8: bytes | None = None):
+def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str,
+                    utf8: bytes | None = None) -> RawTable | str | None:
     """A well-formed wide CSV parsed by Arrow's C++ reader (numbers included); None → the careful path;
     :data:`NO_WIDE_HEADER` when no row a header may sit on is one (a form: no need to look again).
     ``text`` needs to hold the top of the file only (its first 4 × HEADER_SEARCH_ROWS lines) when
