@@ -15,7 +15,11 @@ Rules (also stated in the configuration):
   missing when any enterprise lacks it;
 - a missing input, a missing opening level, a zero or negative denominator give NaN with a
   ``reason``, never 0. 营业收现率 needs cash received from sales (销售商品、提供劳务收到的现金),
-  which the panel does not carry: it is always NaN, with that reason.
+  which the panel does not carry: it is always NaN, with that reason;
+- year on year (:func:`with_yoy`), an enterprise that printed 上年同期 for every input of an
+  indicator is compared with those reported figures (the comparable basis, as
+  :func:`soe_analysis.io.panel.prior_year_ytd` defines it), otherwise with its own report of a
+  year before; average-denominator indicators always use the latter; ``yoy_basis`` says which.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import pandas as pd
 from . import config, metrics
 from .errors import SoeError, UsageError
 from .io.panel import as_of as cut_as_of
-from .io.panel import month_rows, value_column
+from .io.panel import month_rows, prior_year_ytd, value_column
 from .params import as_names, check_as_of, check_lang, fill_params
 from .periods import month_str, parse_month
 from .schema import LINE_BY_NAME
@@ -217,6 +221,24 @@ def _evaluate(spec: dict, now: pd.DataFrame, opening: pd.DataFrame, period: pd.P
     return value, shown_num, den, _join(reason, den_reason)
 
 
+def _indicator_frame(key: str, spec: dict, now: pd.DataFrame, opening: pd.DataFrame,
+                     period: pd.Period) -> pd.DataFrame:
+    """One indicator's rows (each enterprise of ``now`` and 合计) from month-end and opening rows."""
+    index = list(now.index) + [TOTAL_ZH]
+    frame = pd.DataFrame({"enterprise": index, "indicator": key, "zh": spec["zh"], "en": spec["en"],
+                          "unit": spec["unit"]})
+    if spec.get("requires"):
+        frame["value"] = frame["numerator"] = frame["denominator"] = np.nan
+        frame["reason"] = f"面板缺少{spec['requires']}"
+        return frame
+    value, num, den, reason = _evaluate(spec, now, opening, period)
+    frame["value"] = value.to_numpy(dtype=float)
+    frame["numerator"] = num.to_numpy(dtype=float)
+    frame["denominator"] = den.to_numpy(dtype=float)
+    frame["reason"] = reason.where(frame["value"].isna().to_numpy(), "").to_numpy()
+    return frame
+
+
 def compute(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
             path: str | Path | None = None) -> pd.DataFrame:
     """Evaluate indicators per enterprise and in total (合计) for the as-of month.
@@ -244,29 +266,54 @@ def compute(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
     visible = cut_as_of(panel, period)
     now = month_rows(visible, period)
     opening = month_rows(visible, opening_month(period)).reindex(now.index)
-    index = list(now.index) + [TOTAL_ZH]
     out = []
     for key in keys:
         spec = cfg["indicators"].get(key)
         if spec is None:
             raise SoeError(f"unknown indicator {key!r} (see {path or INDICATORS_FILE})")
-        frame = pd.DataFrame({"enterprise": index, "indicator": key, "zh": spec["zh"], "en": spec["en"],
-                              "unit": spec["unit"]})
-        if spec.get("requires"):
-            frame["value"] = frame["numerator"] = frame["denominator"] = np.nan
-            frame["reason"] = f"面板缺少{spec['requires']}"
-            out.append(frame)
-            continue
-        value, num, den, reason = _evaluate(spec, now, opening, period)
-        frame["value"] = value.to_numpy(dtype=float)
-        frame["numerator"] = num.to_numpy(dtype=float)
-        frame["denominator"] = den.to_numpy(dtype=float)
-        frame["reason"] = reason.where(frame["value"].isna().to_numpy(), "").to_numpy()
-        out.append(frame)
+        out.append(_indicator_frame(key, spec, now, opening, period))
     result = pd.concat(out, ignore_index=True)
     result.loc[result["value"].isna() & (result["reason"] == ""), "reason"] = "输入缺失"
     result.attrs["as_of"] = month_str(period)
     return result
+
+
+REPORTED, OWN, MIXED = "reported_prior_year", "panel_prior_year", "mixed"
+
+
+def _prior_inputs(spec: dict, own: pd.DataFrame, current: pd.Index, priors: dict) -> tuple[pd.DataFrame, pd.Series]:
+    """One indicator's input rows a year before, and each row's basis.
+
+    The rule is :func:`soe_analysis.io.panel.prior_year_ytd`'s (``priors`` holds its answer per
+    line): an enterprise that printed 上年同期 for every input of the indicator this month is
+    compared with those reported figures, the comparable basis (可比口径) right across scope
+    changes, and the rows are then this month's enterprises; an enterprise that did not is
+    compared with its own report of a year before. Inputs are never mixed within an enterprise's
+    ratio. An average denominator (平均净资产, 平均从业人员) needs the opening level of the year
+    before, which no report restates, so those indicators (ROE, labour productivity) stay on
+    last year's own figures.
+    """
+    panel_basis = pd.Series(OWN, index=own.index, dtype=object)
+    if spec.get("requires") or spec.get("denominator_basis", "end") == "average":
+        return own, panel_basis
+    lines = [term.lstrip("-") for term in [*spec["numerator"], *spec.get("denominator", [])]]
+    reported = pd.Series(True, index=current)
+    for line in lines:
+        reported &= priors[line][1].reindex(current).eq(REPORTED)
+    if not reported.any():
+        return own, panel_basis
+    rows = own.reindex(current)  # the comparable scope: the enterprises reporting this month
+    for line in lines:
+        column = value_column(line)
+        kept = rows[column] if column in rows else pd.Series(np.nan, index=current)
+        rows[column] = priors[line][0].reindex(current).where(reported, kept)
+    return rows, pd.Series(np.where(reported, REPORTED, OWN), index=current, dtype=object)
+
+
+def _overall_basis(bases) -> str:
+    """``reported_prior_year`` or ``panel_prior_year`` when every basis is that one, else ``mixed``."""
+    kinds = set(bases)
+    return kinds.pop() if len(kinds) == 1 else (MIXED if kinds else OWN)
 
 
 def with_yoy(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
@@ -274,23 +321,43 @@ def with_yoy(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
     """:func:`compute` for ``as_of`` with the same indicators a year before, and the change.
 
     Adds ``prev_value`` (same month a year earlier, same indicator set as ``as_of``'s year),
-    ``change`` (value − prev_value: percentage points for %, 亿元 or 万元/人 otherwise) and
+    ``change`` (value − prev_value: percentage points for %, 亿元 or 万元/人 otherwise),
     ``yoy_pct`` (growth in percent, only for amounts and productivity when both years are
-    positive: a growth rate across a loss means nothing).
+    positive: a growth rate across a loss means nothing) and ``yoy_basis``, what ``prev_value``
+    stands on: ``reported_prior_year`` (the 上年同期 printed in this month's reports, see
+    :func:`_prior_inputs`), ``panel_prior_year`` (last year's own reports) or, for 合计,
+    ``mixed``; None where there is no prior value. ``attrs["yoy_basis"]`` names the table's
+    basis the same way.
     """
     period = parse_month(as_of)
+    cfg = load_config(path)
     keys = indicators or indicator_set(period.year, path)["indicators"]
     current = compute(panel, period, indicators=keys, path=path)
-    try:
-        before = compute(panel, period - 12, indicators=keys, path=path)
-        prev = before.set_index(["enterprise", "indicator"])["value"]
-    except SoeError:  # no data a year before
-        prev = pd.Series(dtype=float)
+    visible = cut_as_of(panel, period)
+    before = period - 12
+    own = month_rows(visible, before)
+    enterprises = month_rows(visible, period).index
+    lines = {term.lstrip("-") for key in keys if not cfg["indicators"][key].get("requires")
+             for term in [*cfg["indicators"][key]["numerator"], *cfg["indicators"][key].get("denominator", [])]}
+    priors = {line: prior_year_ytd(visible, period, line) for line in lines}
+    parts = []
+    for key in keys:
+        spec = cfg["indicators"][key]
+        rows, basis = _prior_inputs(spec, own, enterprises, priors)
+        opening = month_rows(visible, opening_month(before)).reindex(rows.index)
+        frame = _indicator_frame(key, spec, rows, opening, before)
+        frame["yoy_basis"] = [*basis, _overall_basis(basis)]
+        parts.append(frame)
+    prev = pd.concat(parts, ignore_index=True).set_index(["enterprise", "indicator"])
     key = pd.MultiIndex.from_frame(current[["enterprise", "indicator"]])
-    current["prev_value"] = prev.reindex(key).to_numpy(dtype=float)
+    current["prev_value"] = prev["value"].reindex(key).to_numpy(dtype=float)
     current["change"] = current["value"] - current["prev_value"]
     growth_ok = (current["unit"] != "%") & (current["prev_value"] > 0) & (current["value"] > 0)
     current["yoy_pct"] = ((current["value"] / current["prev_value"] - 1.0) * 100.0).where(growth_ok)
+    basis = prev["yoy_basis"].reindex(key).to_numpy(dtype=object)
+    current["yoy_basis"] = np.where(current["prev_value"].notna().to_numpy(), basis, None)
+    compared = current.loc[current["prev_value"].notna() & (current["enterprise"] != TOTAL_ZH), "yoy_basis"]
+    current.attrs["yoy_basis"] = _overall_basis(compared)
     return current
 
 

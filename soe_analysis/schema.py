@@ -10,7 +10,7 @@ Panel layout (one row per enterprise and month-end, amounts in 亿元):
   from differencing YTD);
 - for each stock line ``x``: ``x`` (month-end level);
 - ``jan_feb_combined``: True on January and February rows of a year whose first release was the
-  combined 1–2月 report (see :mod:`soe_analysis.io.cleaning` for the split rule);
+  combined 1–2月 report (see :mod:`soe_analysis.io.panel_build` for the split rule);
 - ``dataset``: ``"demonstration"`` or ``"real"`` or ``"user"`` (see :data:`DATASET_LABELS`);
 - lineage: ``source_file`` (path relative to the raw folder, ``[sheet]`` appended for a
   worksheet) and ``source_row`` (1-based line or spreadsheet row of the figure in that file).

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from soe_analysis.io.cleaning import build_panel, parse_number, parse_numbers
+from soe_analysis.io.cleaning import parse_number, parse_numbers
+from soe_analysis.io.panel_build import build_panel
 from soe_analysis.periods import parse_month, parse_report_period, ytd_label
 from soe_analysis.io.reading import match_header
 from soe_analysis.schema import LINES, panel_columns
@@ -119,3 +120,18 @@ def test_combined_january_february_split_rule():
     assert np.isnan(p.loc[1, "total_assets"]) and p.loc[2, "total_assets"] == 100.0
     assert p.loc[3, "revenue_m"] == pytest.approx(3.5)
     assert p["jan_feb_combined"].tolist() == [True, True, False]
+
+
+def test_long_cell_texts_are_never_kept_in_the_header_and_name_caches():
+    from soe_analysis.io.core import name_key
+    from soe_analysis.io.reading import match_header
+
+    long = "资产总额" + "长" * 20_000  # a hostile header cell: read, never remembered
+    kept = match_header.cache_info().currsize
+    assert match_header(long) == (None, None)
+    assert match_header.cache_info().currsize == kept
+    assert match_header("资产总额（人民币万元）" + " " * 7) == ("total_assets", "万元")  # a text no other test uses
+    assert match_header.cache_info().currsize == kept + 1
+    names = name_key.cache_info().currsize
+    assert name_key(" Ａ" + "b" * 300) == "a" + "b" * 300  # NFKC, no spaces, lower case, still
+    assert name_key.cache_info().currsize == names

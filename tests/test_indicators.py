@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from tests.synthpanel import make_panel
 
@@ -128,6 +129,70 @@ def test_no_year_before_gives_nan_change():
     panel = _panel()
     t = indicators.with_yoy(panel[panel["year"] == 2022], "2022-10", indicators=["debt_ratio"])
     assert t["prev_value"].isna().all() and t["change"].isna().all()
+
+
+def _scope_change_panel(profit_prior_jia=1.2):
+    """甲 absorbed a subsidiary in 2022: its 2022-10 report prints 上年同期 revenue 20 and total
+    profit 1.2 (its own 2021-10 report said 15 and 1.0); 丙 joined in 2022 with no 2021 row and
+    prints 上年同期 revenue 4, profit 0.5; 乙 prints no 上年同期. 甲 also prints 上年同期 net profit
+    0.9 and equity 37 (own: 0.8 and 36), and its 2020-12 equity 34 opens ROE's year before."""
+    newcomer = make_panel([dict(enterprise="丙集团", period="2022-10", total_assets=10.0, total_liabilities=5.0,
+                                equity=5.0, revenue_ytd=5.0, total_profit_ytd=0.6, net_profit_ytd=0.5),
+                           dict(enterprise="甲集团", period="2020-12", equity=34.0)])
+    panel = pd.concat([_panel(), newcomer], ignore_index=True)
+    now = panel["period"] == "2022-10"
+    panel["revenue_ytd_prior_reported"] = panel["enterprise"].map({"甲集团": 20.0, "丙集团": 4.0}).where(now)
+    panel["total_profit_ytd_prior_reported"] = panel["enterprise"].map(
+        {"甲集团": profit_prior_jia, "丙集团": 0.5}).where(now)
+    panel["net_profit_ytd_prior_reported"] = panel["enterprise"].map({"甲集团": 0.9}).where(now)
+    panel["equity_prior_reported"] = panel["enterprise"].map({"甲集团": 37.0}).where(now)
+    return panel
+
+
+def test_yoy_uses_the_reported_prior_year_across_a_scope_change():
+    t = indicators.with_yoy(_scope_change_panel(), "2022-10",
+                            indicators=["total_profit", "revenue_profit_margin", "debt_ratio", "roe", "net_profit"])
+    # total profit: 甲 2.0 against the reported 1.2 (not its own 1.0) → +0.8 亿元, +66.67 %
+    assert _get(t, "甲集团", "total_profit", "prev_value") == pytest.approx(1.2)
+    assert _get(t, "甲集团", "total_profit", "change") == pytest.approx(0.8)
+    assert _get(t, "甲集团", "total_profit", "yoy_pct") == pytest.approx((2.0 / 1.2 - 1) * 100)
+    assert _get(t, "甲集团", "total_profit", "yoy_basis") == "reported_prior_year"
+    assert _get(t, "乙集团", "total_profit", "prev_value") == pytest.approx(1.0)   # own 2021-10
+    assert _get(t, "乙集团", "total_profit", "yoy_basis") == "panel_prior_year"
+    assert _get(t, "丙集团", "total_profit", "prev_value") == pytest.approx(0.5)   # no 2021 row, reported
+    # 合计 over this year's three groups: −0.4 now against 1.2 + 1.0 + 0.5 = 2.7 (own reports: 2.0)
+    assert _get(t, "合计", "total_profit", "prev_value") == pytest.approx(2.7)
+    assert _get(t, "合计", "total_profit", "change") == pytest.approx(-3.1)
+    assert _get(t, "合计", "total_profit", "yoy_basis") == "mixed"
+    # a ratio whose inputs were both reported uses both: 甲 1.2/20 = 6.00 % (own: 1/15 = 6.67 %)
+    assert _get(t, "甲集团", "revenue_profit_margin", "prev_value") == pytest.approx(6.0)
+    assert _get(t, "合计", "revenue_profit_margin", "prev_value") == pytest.approx(2.7 / 33 * 100)
+    # stocks with no reported prior and average-denominator ROE stay on last year's own figures
+    assert _get(t, "甲集团", "debt_ratio", "yoy_basis") == "panel_prior_year"
+    assert _get(t, "甲集团", "debt_ratio", "prev_value") == pytest.approx(60.0)    # 54/90
+    assert pd.isna(_get(t, "丙集团", "debt_ratio", "yoy_basis"))                    # nothing to compare with
+    assert _get(t, "甲集团", "net_profit", "prev_value") == pytest.approx(0.9)
+    # ROE's average equity needs the opening a year before, which no report restates: own figures,
+    # 0.8 × 12/10 over (34 + 36)/2 = 2.743 % (the reported 0.9 and 37 would give 1.08/35.5 = 3.042 %)
+    assert _get(t, "甲集团", "roe", "prev_value") == pytest.approx(0.96 / 35 * 100)
+    assert _get(t, "甲集团", "roe", "yoy_basis") == "panel_prior_year"
+    assert t.attrs["yoy_basis"] == "mixed"
+
+
+def test_yoy_ratio_never_mixes_bases_within_an_enterprise():
+    panel = _scope_change_panel(profit_prior_jia=np.nan)   # 甲 reports revenue's 上年同期 but not profit's
+    t = indicators.with_yoy(panel, "2022-10", indicators=["revenue_profit_margin", "total_profit"])
+    # own 2021-10 inputs for both: 1.0/15 = 6.667 %, not 1.0/20 = 5 %
+    assert _get(t, "甲集团", "revenue_profit_margin", "prev_value") == pytest.approx(1.0 / 15 * 100)
+    assert _get(t, "甲集团", "revenue_profit_margin", "yoy_basis") == "panel_prior_year"
+    only_jia = _scope_change_panel()
+    only_jia = only_jia[only_jia["enterprise"] == "甲集团"]
+    t = indicators.with_yoy(only_jia, "2022-10", indicators=["total_profit"])
+    assert t.attrs["yoy_basis"] == "reported_prior_year"
+    assert _get(t, "合计", "total_profit", "prev_value") == pytest.approx(1.2)
+    plain = indicators.with_yoy(_panel(), "2022-10", indicators=["total_profit"])
+    assert plain.attrs["yoy_basis"] == "panel_prior_year"
+    assert _get(plain, "合计", "total_profit", "yoy_basis") == "panel_prior_year"
 
 
 def test_unknown_metric_in_configuration_is_refused(tmp_path):

@@ -126,3 +126,50 @@ def test_format_number_prints_as_a_report_does():
     assert format_number(0.7225, 3) == "0.723"
     assert [format_number(v, sign=True) for v in (1.5, -1.5, 0.001)] == ["+1.50", "-1.50", "0.00"]
     assert [is_number(v) for v in (1, 2.5, float("nan"), None, "3", True)] == [True, True, False, False, False, False]
+
+
+# --- a long file read by the fast reader: only its top is decoded in Python ----------------------
+
+def _long_file(raw, n, blank_at=None):
+    """n enterprises in one 2022年1-10月 CSV (over 1 MB: Arrow reads it in several blocks), a
+    合计 row at the end; enterprise i has assets 1000 + i, liabilities 600, equity 400 + i 万元."""
+    names = [f"企业{i:05d}" for i in range(n)]
+    rows = [dict(enterprise="" if i == blank_at else name, period="2022年1-10月", total_assets=1000 + i,
+                 total_liabilities=600, equity=400 + i, revenue=i) for i, name in enumerate(names)]
+    rows.append(dict(enterprise="合计", period="2022年1-10月", total_assets=sum(1000 + i for i in range(n)),
+                     total_liabilities=600 * n, equity=sum(400 + i for i in range(n)), revenue=sum(range(n))))
+    path = write_flash_csv(raw / "2022年1-10月.csv", rows)
+    write_aliases(raw / "enterprise_aliases.csv", names)
+    return path
+
+
+def test_long_file_every_row_read_and_its_total_checked(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    path = _long_file(raw, 30_000)
+    assert path.stat().st_size > 1 << 20  # Arrow's block size: the text columns come in two chunks
+    result = ingest(raw, out)
+    assert result.ok and len(result.panel) == 30_000
+    # Σ assets = 30,000 × 1000 + (0 + … + 29,999) = 30,000,000 + 449,985,000 万元 = 47,998.5 亿元
+    assert result.panel["total_assets"].sum() == pytest.approx(47_998.5)
+    assert result.panel.loc[result.panel["enterprise"] == "企业29999", "source_row"].item() == 3 + 30_000
+
+
+def test_blank_name_deep_in_a_long_file_names_its_row(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _long_file(raw, 30_000, blank_at=25_000)  # on file line 3 (header) + 25,001
+    result = ingest(raw, out)
+    errors = result.quality[result.quality["severity"] == "error"]
+    assert list(errors["row"]) == [25_004] and errors.iloc[0]["message"] == "enterprise name is empty"
+    assert not (out / "panel.parquet").exists()
+
+
+def test_invalid_bytes_below_the_decoded_top_are_refused(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    path = _long_file(raw, 300)
+    with path.open("ab") as fh:  # a GBK row far below the lines read as UTF-8 text
+        fh.write("企业00001,2022年1-10月,1,1,0,0\n".encode("gbk"))
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = ingest(raw, out)
+    errors = result.quality[result.quality["severity"] == "error"]
+    assert len(errors) == 1 and "cannot decode the file as UTF-8 or GBK" in errors.iloc[0]["message"]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before and not (out / "panel.parquet").exists()

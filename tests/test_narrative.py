@@ -177,3 +177,35 @@ def test_january_of_a_combined_release_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "combined 1–2月" in err and "Traceback" not in err
     assert main(["headline", "--as-of", "2023-02", "--panel", str(path), "--json"]) == 0
+
+
+# --- the year-on-year base ----------------------------------------------------------------
+
+def test_paragraph_names_the_reported_prior_year_base(panel):
+    # each group's 2022-10 report prints 上年同期 revenue 21 / 10 / 5 and total profit 2.5 / 1.0 / 0.5
+    # (restated; their own 2021-10 reports said 20 / 10 / 5 and 2.0 / 1.0 / 0.5)
+    p = panel.copy()
+    now = p["period"] == "2022-10"
+    p["revenue_ytd_prior_reported"] = p["enterprise"].map({"甲集团": 21.0, "乙集团": 10.0, "丙集团": 5.0}).where(now)
+    p["total_profit_ytd_prior_reported"] = p["enterprise"].map({"甲集团": 2.5, "乙集团": 1.0, "丙集团": 0.5}).where(now)
+    text = narrative.narrative(p, "2022-10")
+    # revenue 31 against 36 → −13.888…% → 13.89% lower; profit −3.0 against 4.0 → 7.00 亿元 lower
+    assert "营业收入31.00亿元、同比下降13.89%" in text and "同比减少7.00亿元" in text
+    assert text.endswith("同比基数：本年快报列报的上年同期数（可比口径）。")
+    english = narrative.narrative(p, "2022-10", "en")
+    assert english.endswith("Year-on-year base: the prior-year figures printed in this year's reports "
+                            "(comparable scope).")
+    # on last year's own reports the paragraph reads as the document's, with no closing note
+    assert "同比基数" not in narrative.narrative(panel, "2022-10")
+    assert "base" not in narrative.narrative(panel, "2022-10", "en")
+
+
+def test_yoy_basis_note_wording():
+    assert narrative.yoy_basis_note("panel_prior_year", "zh", subject="headline") == "总体情况同比基数：上年同月快报数。"
+    mixed = narrative.yoy_basis_note("mixed", "en", subject="indicators")
+    assert mixed.startswith("Indicators' year-on-year base: the prior-year figures printed in this year's reports where given")
+    assert "ROE and labour productivity use last year's own reports" in mixed
+    assert "净资产收益率" not in narrative.yoy_basis_note("panel_prior_year", "zh", subject="indicators")
+    assert narrative.yoy_basis_note(None, "zh") == ""
+    with pytest.raises(ValueError):
+        narrative.yoy_basis_note("guessed", "zh")

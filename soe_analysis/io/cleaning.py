@@ -1,14 +1,8 @@
 """From raw text cells to the canonical monthly panel.
 
 Steps: parse numbers (full-width digits, separators, ``(1.2)`` negatives, dashes for missing),
-convert units to 亿元, resolve enterprise aliases, parse periods, split total (合计) rows off, and
-finally turn YTD flows into monthly values.
-
-Split rule for the combined 1–2月 release: when an enterprise's first report of a year is
-February (1–2月) with no January report, each flow's 1–2月 YTD is split equally between January
-and February; January gets YTD = half, stocks missing; both rows carry ``jan_feb_combined``.
-A gap between two reported months leaves the later month's monthly flow missing (NaN): the
-YTD difference spans several months and is not guessed apart.
+convert units to 亿元, resolve enterprise aliases, parse periods, flag total (合计) rows,
+and frame the records; :mod:`soe_analysis.io.panel_build` then turns them into the panel.
 """
 
 from __future__ import annotations
@@ -25,18 +19,19 @@ from ..metrics import WAN_PER_YI
 from ..periods import normalise_text, parse_report_period
 from ..errors import UsageError
 from .core import MISSING_TOKENS, is_total_name, name_key, safe_text
+from .panel_build import text_column
 from .reading import RawTable
-from ..schema import FLOWS, LINE_BY_NAME, LINES, STOCKS, monthly, panel_columns, reported_column, ytd
+from ..schema import LINE_BY_NAME, LINES
 
 _PAREN_RE = re.compile(r"^\((.*)\)$")
 _SEPARATOR_RE = r"[\s,'_]"
 _GROUPED_RE = r"[-+−(]?\d{1,3}(?:[\s,'_]\d{3})+(?:\.\d*)?\)?"
 
 
-def parse_block(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Parse a block of text cells at once: (float values, bad-cell mask), same rules as
-    :func:`parse_numbers`. Clean blocks (plain numbers and blanks) take one C-level conversion."""
-    block = cells.to_numpy(dtype=object)
+def parse_block(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a block of text cells (rows × columns, object array) at once: (float values, bad-cell
+    mask), same rules as :func:`parse_numbers`. Clean blocks (plain numbers and blanks) take one
+    C-level conversion."""
     try:
         values = np.where(block == "", "nan", block).astype(float)
         if np.isfinite(values[~np.isnan(values)]).all():
@@ -45,10 +40,17 @@ def parse_block(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         pass
     values = np.empty(block.shape, dtype=float)
     bad = np.zeros(block.shape, dtype=bool)
-    for j, name in enumerate(cells.columns):
-        column_values, column_bad = parse_numbers(cells[name])
+    for j in range(block.shape[1]):
+        column_values, column_bad = parse_numbers(pd.Series(block[:, j], dtype=object))
         values[:, j], bad[:, j] = column_values.to_numpy(), column_bad.to_numpy()
     return values, bad
+
+
+def text_block(table: RawTable, labels: list[str]) -> np.ndarray:
+    """The text cells under ``labels`` as an object array (rows × labels). Through positions, not
+    a frame selection: selecting columns of a frame costs more than reading a whole one-row form."""
+    position = {label: j for j, label in enumerate(table.cells.columns)}
+    return table.cells.to_numpy(dtype=object)[:, [position[label] for label in labels]]
 
 
 def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -112,6 +114,11 @@ def load_aliases(path: str | Path | None = None) -> dict[str, str]:
 MAX_AMOUNT_YI = 1e6  # 100 trillion yuan: above any enterprise group's figure, so a typo or a unit slip
 MAX_PERSONS = 1e8
 _ROLE_COLUMN = {"prior": "{}_prior_reported", "month": "{}_m_reported"}
+# (line, canonical column of a table, record column): the current figure of every line, then its
+# reported prior-year and monthly figures, in this order
+_TARGETS = [(line, line.name, line.name) for line in LINES] + [
+    (line, f"{line.name}@{role}", pattern.format(line.name)) for role, pattern in _ROLE_COLUMN.items() for line in LINES]
+_DIVISORS = {"元": 1e4 * WAN_PER_YI, "万元": WAN_PER_YI, "亿元": 1.0}  # a figure in that unit ÷ this = 亿元
 
 
 def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFrame:
@@ -127,18 +134,50 @@ def table_records(table: RawTable, aliases: dict[str, str], issues) -> pd.DataFr
 
 def records_frame(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     """The records of many tables as one frame, built once (a frame per small file costs more
-    than reading it); a column some tables lack is missing (NaN) there."""
+    than reading it); a column some tables lack is missing (NaN) there.
+
+    The 合计 rows come after every enterprise row (each group in table order), so dropping them
+    is a slice, not a copy; the figures are written straight into one block of floats, which
+    the frame keeps without copying it again.
+    """
     if not parts:
         return pd.DataFrame()
     names = list(dict.fromkeys(name for part in parts for name in part))
     lengths = [len(part["source_row"]) for part in parts]
-    return pd.DataFrame({name: np.concatenate([part[name] if name in part else np.full(k, np.nan)
-                                                for part, k in zip(parts, lengths)]) for name in names})
+    flags = [f if (f := part.get("is_total")) is not None and f.any() else None for part in parts]
+
+    def pieces(name: str, spread: dict | None = None) -> list[np.ndarray]:
+        """The column's values of every part, 合计 rows last; ``spread``: a text given once per
+        part becomes a code per row (text → code, filled in here)."""
+        if spread is not None:
+            columns = [np.full(k, spread.setdefault(part[name], len(spread)), dtype=np.intp)
+                       for part, k in zip(parts, lengths)]
+        else:
+            columns = [part[name] if name in part else np.full(k, np.nan) for part, k in zip(parts, lengths)]
+        return ([c if f is None else c[~f] for c, f in zip(columns, flags)]
+                + [c[f] for c, f in zip(columns, flags) if f is not None])
+
+    first = {name: next(part[name] for part in parts if name in part) for name in names}
+    floats = [name for name in names if isinstance(first[name], np.ndarray) and first[name].dtype == np.float64]
+    block = np.empty((len(floats), sum(lengths)))
+    for j, name in enumerate(floats):
+        np.concatenate(pieces(name), out=block[j])
+    others = {}
+    for name in names:
+        if isinstance(first[name], str):  # one text per part (the file, the dataset label)
+            spread: dict[str, int] = {}
+            codes = np.concatenate(pieces(name, spread))
+            others[name] = text_column(list(spread), codes)
+        elif name not in floats:
+            others[name] = np.concatenate(pieces(name))
+    # side by side: the float block is not copied
+    return pd.concat([pd.DataFrame(others), pd.DataFrame(block.T, columns=floats, copy=False)], axis=1)
 
 
 def table_columns(table: RawTable, aliases: dict[str, str], issues,
-                  names: dict | None = None) -> dict[str, np.ndarray] | None:
-    """:func:`table_records` as arrays (rows with errors already dropped); None when nothing was read.
+                  names: dict | None = None) -> dict[str, np.ndarray | str] | None:
+    """:func:`table_records` as arrays (rows with errors already dropped), ``source_file`` as one
+    text for every row; None when nothing was read.
     ``names``: raw name → (is 合计, resolved name), shared across the tables of one read."""
     by_canonical = {canon: label for label, canon in table.columns.items()}
     file = table.file
@@ -157,8 +196,8 @@ def table_columns(table: RawTable, aliases: dict[str, str], issues,
                        "no figures below the header (an empty template?); nothing read")
         return None
     # columns gathered as arrays and framed once: per-column inserts dominate on many small files
-    out: dict[str, np.ndarray] = {"source_file": np.full(n, file, dtype=object),
-                                  "source_row": np.asarray(table.rows, dtype=np.int64)}
+    # the file is one text for every row: kept as that text (records_frame spreads it), not n objects
+    out: dict[str, np.ndarray | str] = {"source_file": file, "source_row": np.asarray(table.rows, dtype=np.int64)}
     keep = np.ones(n, dtype=bool)
     if table.enterprise_candidates:
         _form_enterprise(table, aliases, issues, keep)
@@ -168,14 +207,15 @@ def table_columns(table: RawTable, aliases: dict[str, str], issues,
     out.update(_amounts(table, by_canonical, issues, keep))
     if not keep.any():
         return None
-    return out if keep.all() else {name: column[keep] for name, column in out.items()}
+    return out if keep.all() else {name: column[keep] if isinstance(column, np.ndarray) else column
+                                   for name, column in out.items()}
 
 
 def _has_figures(table: RawTable) -> bool:
     labels = [lbl for lbl, canon in table.columns.items() if canon not in ("enterprise", "period")]
     if table.numbers is not None:
         return bool((~np.isnan(table.numbers.to_numpy(dtype=float))).any()) if labels else False
-    block = table.cells[labels].to_numpy(dtype=object) if labels else np.empty((0, 0))
+    block = text_block(table, labels) if labels else np.empty((0, 0))
     return any(str(v).strip() and str(v).strip().lower() not in MISSING_TOKENS for v in block.ravel())
 
 
@@ -186,12 +226,12 @@ def _where(table: RawTable, i: int, label: str) -> tuple[int, str]:
 
 def _form_enterprise(table: RawTable, aliases: dict[str, str], issues, keep) -> None:
     """A form names its enterprise outside the table: take the first candidate the aliases know."""
-    for name in table.enterprise_candidates:
-        if not aliases or aliases.get(name_key(name)):
-            table.cells["(enterprise)"] = name
-            return
-    first = table.enterprise_candidates[0] if table.enterprise_candidates else ""
-    table.cells["(enterprise)"] = first
+    chosen = next((name for name in table.enterprise_candidates if not aliases or aliases.get(name_key(name))),
+                  table.enterprise_candidates[0] if table.enterprise_candidates else "")
+    column = table.cells.columns.get_loc("(enterprise)")
+    for i in range(len(table.cells)):  # a form has one row; a column assignment costs ~0.5 ms
+        table.cells.iat[i, column] = chosen
+    table.codes["(enterprise)"] = (np.zeros(len(table.cells), dtype=np.intp), np.array([chosen], dtype=object))
 
 
 def _resolve_name(value, aliases) -> tuple[bool, str | None, str]:
@@ -201,15 +241,26 @@ def _resolve_name(value, aliases) -> tuple[bool, str | None, str]:
     return total, ("合计" if total else aliases.get(name_key(name)) if aliases else name) if name else None, name
 
 
+def _text_codes(table: RawTable, label: str) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, distinct texts) of a text column: the reader's, or factorised here."""
+    if label in table.codes:
+        return table.codes[label]
+    texts = np.array(["" if v is None else str(v) for v in table.cells[label].tolist()], dtype=object)
+    codes, distinct = pd.factorize(texts, use_na_sentinel=False)
+    return codes, np.asarray(distinct, dtype=object)
+
+
 def _enterprises(table: RawTable, label: str, aliases, issues, out, keep, memo: dict) -> None:
-    """Resolve names through the aliases, once per distinct name of the whole read (every monthly
-    file repeats the same enterprises)."""
+    """Resolve names through the aliases, once per distinct name of the whole read, and once per
+    distinct list of names (every monthly file repeats the same enterprises in the same order)."""
     file, rows = table.file, table.rows
-    codes, distinct = pd.factorize(np.array(table.cells[label].tolist(), dtype=object), use_na_sentinel=False)
-    found = [memo.get(v) or memo.setdefault(v, _resolve_name(v, aliases)) for v in distinct]
-    total = np.array([f[0] for f in found], dtype=bool)
-    resolved = np.array([f[1] for f in found], dtype=object)
-    stripped = [f[2] for f in found]
+    codes, distinct = _text_codes(table, label)
+    resolved_all = memo.get(key := tuple(distinct))
+    if resolved_all is None:
+        found = [memo.get(v) or memo.setdefault(v, _resolve_name(v, aliases)) for v in distinct]
+        resolved_all = memo[key] = (np.array([f[0] for f in found], dtype=bool),
+                                    np.array([f[1] for f in found], dtype=object), [f[2] for f in found])
+    total, resolved, stripped = resolved_all
     out["is_total"] = total[codes]
     names = resolved[codes]
     column = label if not table.enterprise_candidates else None
@@ -234,8 +285,7 @@ def _periods(table: RawTable, plabel: str | None, issues, out, keep) -> bool:
     years = np.zeros(n, dtype=int)
     months = np.zeros(n, dtype=int)
     if plabel is not None:
-        texts = ["" if v is None else str(v) for v in table.cells[plabel].tolist()]
-        inverse, unique = pd.factorize(np.array(texts, dtype=object))  # a file holds one or a few periods
+        inverse, unique = _text_codes(table, plabel)  # a file holds one or a few periods
         for u, text in enumerate(unique):
             value = text.strip() or table.title_period
             try:
@@ -272,31 +322,28 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dic
     if default_unit is None and any(canon.split("@")[0] in LINE_BY_NAME and LINE_BY_NAME[canon.split("@")[0]].unit == "amount"
                                     and lbl not in table.column_units for lbl, canon in table.columns.items()):
         issues.warning(file, None, None, "no unit stated (单位：…); assumed 万元")
-    targets = [(line, line.name, line.name) for line in LINES if line.name in by_canonical]
-    for role, pattern in _ROLE_COLUMN.items():
-        targets += [(line, f"{line.name}@{role}", pattern.format(line.name)) for line in LINES
-                    if f"{line.name}@{role}" in by_canonical]
+    targets = [target for target in _TARGETS if target[1] in by_canonical]
     labels = [by_canonical[canon] for _, canon, _ in targets]
     if table.numbers is not None:
         position = {label: j for j, label in enumerate(table.numbers.columns)}
         at = [position[label] for label in labels]  # plain array indexing: a frame's [labels] costs ~1 ms a file
         values, bad = table.numbers.to_numpy(dtype=float)[:, at], np.zeros((n, len(labels)), dtype=bool)
     elif labels:
-        values, bad = parse_block(table.cells[labels])
+        values, bad = parse_block(text_block(table, labels))
     else:
         values, bad = np.empty((n, 0)), np.empty((n, 0), dtype=bool)
-    for i, j in zip(*np.nonzero(bad)):
+    for i, j in zip(*np.nonzero(bad)) if bad.any() else ():
         row, column = _where(table, i, labels[j])
         issues.error(file, row, column, f"not a number: {safe_text(table.cells[labels[j]].iloc[i])!r}")
         keep[i] = False
-    factors = {labels[j]: {"元": 1e4 * WAN_PER_YI, "万元": WAN_PER_YI, "亿元": 1.0}[table.column_units.get(labels[j]) or default_unit or "万元"]
+    factors = {labels[j]: _DIVISORS[table.column_units.get(labels[j]) or default_unit or "万元"]
                for j, (line, _, _) in enumerate(targets) if line.unit == "amount"}
     divisor = np.array([factors.get(label, 1.0) for label in labels])
     limit = np.array([MAX_AMOUNT_YI if line.unit == "amount" else MAX_PERSONS for line, _, _ in targets])
     converted = values / divisor if labels else values
     with np.errstate(invalid="ignore"):
         huge = np.abs(converted) > limit
-    for i, j in zip(*np.nonzero(huge)):
+    for i, j in zip(*np.nonzero(huge)) if huge.any() else ():
         row, where = _where(table, i, labels[j])
         issues.error(file, row, where, f"implausible figure {values[i, j]:.6g} "
                      f"({'over 1,000,000 亿元' if targets[j][0].unit == 'amount' else 'over 100 million persons'}): "
@@ -305,7 +352,8 @@ def _amounts(table: RawTable, by_canonical: dict[str, str], issues, keep) -> dic
     columns = {name: converted[:, j] for j, (_, _, name) in enumerate(targets)}
     if table.derived:
         check_derived(table, by_canonical, factors, issues)
-    frame = {line.name: columns[line.name] if line.name in columns else np.full(n, np.nan) for line in LINES}
+    missing = np.full(n, np.nan)  # one array for every absent line: the records are concatenated (copied) later
+    frame = {line.name: columns.get(line.name, missing) for line in LINES}
     frame.update((name, col) for name, col in columns.items() if name not in frame)
     return frame
 
@@ -343,79 +391,3 @@ def _half_ulp(text: str) -> float:
     cleaned = normalise_text(text).rstrip("%)")
     decimals = len(cleaned.split(".", 1)[1]) if "." in cleaned else 0
     return 0.5 * 10 ** -decimals
-
-
-def build_panel(records: pd.DataFrame, dataset: pd.Series | str = "user") -> pd.DataFrame:
-    """Canonical panel from enterprise records (totals already removed, duplicates resolved).
-
-    ``records`` has enterprise, year, month, the line columns (flows YTD, stocks levels, 亿元),
-    source_file and source_row.
-    """
-    if records.empty:
-        return pd.DataFrame(columns=panel_columns())
-    rec = records.assign(dataset=dataset if isinstance(dataset, str) else dataset.to_numpy())  # copy-on-write: no copy
-    rec = rec.sort_values(["enterprise", "year", "month"], kind="stable").reset_index(drop=True)
-    rec["jan_feb_combined"] = False
-
-    # combined 1–2月 release: February is the first month of that enterprise-year, no January
-    first_month = rec.groupby(["enterprise", "year"])["month"].transform("min")
-    combined = (rec["month"] == 2) & (first_month == 2)
-    if combined.any():
-        jan = rec[combined].copy()
-        jan["month"] = 1
-        for name in STOCKS:
-            jan[name] = np.nan
-        for name in FLOWS:
-            jan[name] = jan[name] / 2.0
-        for name in reported_columns(rec):
-            jan[name] = np.nan  # a reported 1–2月 figure is not January's
-        jan["jan_feb_combined"] = True
-        rec.loc[combined, "jan_feb_combined"] = True
-        rec = pd.concat([rec, jan], ignore_index=True)
-        rec = rec.sort_values(["enterprise", "year", "month"], kind="stable").reset_index(drop=True)
-
-    # columns gathered as arrays and framed once: inserting 50 columns one by one costs more
-    panel: dict[str, object] = {
-        "enterprise": rec["enterprise"].astype(str),
-        "period": _period_labels(rec["year"].to_numpy(dtype=int), rec["month"].to_numpy(dtype=int)),
-        "year": rec["year"].astype(int),
-        "month": rec["month"].astype(int),
-    }
-    enterprise = pd.factorize(rec["enterprise"])[0]  # integer codes: comparing 100,000s of strings costs more
-    year, month = rec["year"].to_numpy(), rec["month"].to_numpy()
-    same_group = np.zeros(len(rec), dtype=bool)
-    same_group[1:] = (enterprise[1:] == enterprise[:-1]) & (year[1:] == year[:-1])
-    consecutive = same_group.copy()
-    consecutive[1:] &= month[1:] == month[:-1] + 1
-    first_of_year = ~same_group & (month == 1)
-    for line in LINES:
-        name = line.name
-        values = rec[name].to_numpy(dtype=float)
-        if line.kind == "flow":
-            previous = np.concatenate(([np.nan], values[:-1]))
-            # (a combined 1–2月 block needs no special case: its January row holds half the YTD)
-            panel[ytd(name)] = values
-            panel[monthly(name)] = np.where(consecutive, values - previous, np.where(first_of_year, values, np.nan))
-        else:
-            panel[name] = values
-    for name in reported_columns(rec):  # reported 上年同期 / 本月数, only where some file carried them
-        line = name.rsplit("_", 2)[0] if name.endswith("_m_reported") else name[:-len("_prior_reported")]
-        panel[reported_column(line, "month" if name.endswith("_m_reported") else "prior")] = rec[name].to_numpy(dtype=float)
-    panel["jan_feb_combined"] = rec["jan_feb_combined"].to_numpy(dtype=bool)
-    panel["dataset"] = rec["dataset"].astype(str)  # text stays in Arrow: no round trip through Python objects
-    panel["source_file"] = rec["source_file"].astype(str)
-    panel["source_row"] = rec["source_row"].astype("int64").to_numpy()
-    order = panel_columns() + [c for c in panel if c.endswith("_reported")]
-    return pd.DataFrame({c: panel[c] for c in order})
-
-
-def _period_labels(years: np.ndarray, months: np.ndarray) -> pd.Series:
-    """"YYYY-MM" for each row, formatted once per distinct month (a panel holds few of them)."""
-    codes, distinct = pd.factorize(years * 100 + months)
-    labels = pd.array([f"{k // 100}-{k % 100:02d}" for k in distinct], dtype="str")
-    return pd.Series(labels.take(codes))
-
-
-def reported_columns(records: pd.DataFrame) -> list[str]:
-    """Record columns holding reported prior-year or monthly figures that carry any value."""
-    return [c for c in records.columns if c.endswith(("_prior_reported", "_m_reported")) and records[c].notna().any()]

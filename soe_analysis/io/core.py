@@ -54,14 +54,31 @@ def spreadsheet_safe(value):
     return value
 
 
-@functools.lru_cache(maxsize=65536)
+CACHED_TEXT_CHARS = 256  # no header or name is longer; longer cell texts are never kept in a cache
+
+
+def short_text_cache(function):
+    """``function`` of one text, memoised for texts up to :data:`CACHED_TEXT_CHARS` characters:
+    the same few headers and names come back in every file, while a hostile file's long cells
+    (up to 32,767 characters each) must not fill memory through a cache."""
+    cached = functools.lru_cache(maxsize=65536)(function)
+
+    @functools.wraps(function)
+    def call(text):
+        return cached(text) if isinstance(text, str) and len(text) <= CACHED_TEXT_CHARS else function(text)
+
+    call.cache_info = cached.cache_info
+    return call
+
+
+@short_text_cache
 def name_key(name: str) -> str:
     """A name as matched against the alias file and the 合计 names (NFKC, no spaces, lower case);
     cached because the same few names come back in every monthly file."""
     return normalise_text(name).lower()
 
 
-@functools.lru_cache(maxsize=65536)
+@short_text_cache
 def is_total_name(name) -> bool:
     return name_key(str(name)) in _TOTAL_KEYS
 
@@ -98,26 +115,40 @@ def decode(data: bytes, shown: str) -> str:
 
 def csv_text(path: Path, shown: str) -> tuple[str, str]:
     """(decoded text, delimiter) of a CSV file; errors for empty and mis-named files."""
-    text, delimiter, _ = csv_payload(path, shown)
-    return text, delimiter
+    text = decode(csv_bytes(path, shown), shown)
+    return text, delimiter_of(text)
 
 
-def csv_payload(path: Path, shown: str) -> tuple[str, str, bytes | None]:
-    """:func:`csv_text` plus the file's UTF-8 bytes (BOM removed) when it is UTF-8, else None:
-    a parser that wants bytes can take them without encoding the text again."""
+def csv_bytes(path: Path, shown: str) -> bytes:
+    """The bytes of a CSV file; errors for empty files and workbooks named .csv."""
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first other byte: no copy of the file
         raise DataError("empty file", file=shown)
     if data[:4] == b"PK\x03\x04":
         raise DataError("this is an XLSX/ZIP file with a .csv name; rename it to .xlsx", file=shown)
-    try:  # decode()'s first choice, tried here to know the text is these very bytes
-        text, utf8 = data.decode("utf-8-sig"), data.removeprefix(b"\xef\xbb\xbf")
+    return data
+
+
+def utf8_head(data: bytes, lines: int) -> str | None:
+    """The first ``lines`` lines of ``data`` decoded as UTF-8 (BOM dropped); None when they are
+    not UTF-8. A reader that only needs the top of a file then decodes no more than that."""
+    cut = 0
+    for _ in range(lines):
+        cut = data.find(b"\n", cut) + 1  # never inside a UTF-8 or GB18030 multi-byte character
+        if cut == 0:
+            cut = len(data)
+            break
+    try:
+        return data[:cut].decode("utf-8-sig")
     except UnicodeDecodeError:
-        text, utf8 = decode(data, shown), None
+        return None
+
+
+def delimiter_of(text: str) -> str:
+    """Comma, tab or semicolon, whichever the top of ``text`` has most of (comma on a tie):
+    tab- or semicolon-separated exports exist; the csv sniffer is slow and fooled by 1,234 figures."""
     head = text[:4096]
-    # tab- or semicolon-separated exports exist; the sniffer is slow and fooled by 1,234 figures
-    delimiter = max(",\t;", key=lambda d: (head.count(d), d == ","))
-    return text, delimiter, utf8
+    return max(",\t;", key=lambda d: (head.count(d), d == ","))
 
 
 def _check_row(row_no: int, cells: list[str], shown: str) -> None:

@@ -8,11 +8,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import config
-from .cleaning import build_panel, load_aliases, records_frame, table_columns
+from .cleaning import load_aliases, records_frame, table_columns
+from .panel_build import build_panel
 from ..errors import DataError, SoeError
 from .reading import find_raw_files, read_raw_file
 from .core import safe_text, spreadsheet_safe
@@ -39,10 +39,12 @@ def _shown(path: Path, root: Path | None) -> str:
     Control characters are escaped (file names come from outside)."""
     if root is None:
         return safe_text(str(path))
-    try:
-        return safe_text(Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix())
-    except ValueError:
-        return safe_text(Path(path).name)
+    full, base = os.path.abspath(path), os.path.abspath(root)
+    if full == base:
+        return "."
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    # plain string work: pathlib's relative_to costs more than reading a small file's header
+    return safe_text(full[len(prefix):].replace(os.sep, "/") if full.startswith(prefix) else os.path.basename(full))
 
 
 def dataset_of(path: Path, root: Path) -> str:
@@ -78,7 +80,7 @@ def read_records(files: list[Path], root: Path | None, aliases: dict, issues: Is
             if columns is not None:
                 if path.parent not in labels:
                     labels[path.parent] = dataset_of(path, root) if root else "user"
-                columns["dataset"] = np.full(len(columns["source_row"]), labels[path.parent], dtype=object)
+                columns["dataset"] = labels[path.parent]  # one label for the table's rows
                 parts.append(columns)
     return records_frame(parts)
 
@@ -92,7 +94,7 @@ def check_and_build(records: pd.DataFrame, issues: IssueLog, history: pd.DataFra
     check_rows(records, issues)
     check_unit_slips(records, issues, history)
     check_months(records, issues)
-    panel = build_panel(records.drop(columns=["is_total"]), records["dataset"])
+    panel = build_panel(records, records["dataset"])  # is_total is not a panel column: no copy without it
     check_panel_flows(panel, issues)
     check_reported(panel, issues)
     return panel

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ..periods import normalise_text
-from .core import NOTE_RE, PERIOD_IN_TEXT_RE, Grid, is_note_row, title_info
+from .core import NOTE_RE, PERIOD_IN_TEXT_RE, Grid, is_note_row, short_text_cache, title_info
 from .reading import HEADER_ALIASES, QUIET_COLUMNS, RawTable, body_frame, header_key, match_header, unique_labels
 
 
@@ -47,10 +48,16 @@ _ROLE_OF = {key: role for role, keys in SUB_ROLES.items() for key in keys} | WEA
 _UNIT_IN_SUB_RE = re.compile(r"[(（\[]\s*(?:人民币)?(万元|亿元|元)\s*[)）\]]")
 
 
+@short_text_cache
+def _bare_key(text: str) -> str:
+    """A header cell's key with any unit in brackets removed (``本年累计数（万元）`` → 本年累计数);
+    cached because every form and summary table repeats the same few headers."""
+    return header_key(_UNIT_IN_SUB_RE.sub("", normalise_text(text)))
+
+
 def sub_role(text) -> str | None:
     """The role of a sub-column header (``本年累计`` → current), units in brackets ignored."""
-    key = header_key(_UNIT_IN_SUB_RE.sub("", normalise_text(text)))
-    return _ROLE_OF.get(key)
+    return _ROLE_OF.get(_bare_key(str(text)))
 
 
 def sub_header_rows(rows: list[tuple[int, list[str]]], header_index: int) -> int:
@@ -147,8 +154,10 @@ _GENERIC_SHEETS = re.compile(r"^(sheet\d*|表\d*|工作表\d*|快报|财务快�
 _NAME_NOISE_RE = re.compile(r"(企业)?(财务)?快报(表)?|月报|报表|汇总")
 
 
+@short_text_cache
 def item_line(label: str) -> tuple[str | None, bool]:
-    """(line, is a 其中 sub-item) of a form item as printed (``一、营业总收入`` → revenue)."""
+    """(line, is a 其中 sub-item) of a form item as printed (``一、营业总收入`` → revenue); cached
+    because every form of a series prints the same items."""
     text = normalise_text(label)
     if header_key(text) in HEADER_ALIASES:
         return HEADER_ALIASES[header_key(text)], text.startswith("其中")
@@ -167,7 +176,7 @@ def item_line(label: str) -> tuple[str | None, bool]:
 
 def _form_header(rows) -> int | None:
     for index, (_, row) in enumerate(rows[:30]):
-        keys = [header_key(_UNIT_IN_SUB_RE.sub("", normalise_text(c))) for c in row]
+        keys = [_bare_key(c) for c in row]
         roles = {_FORM_ROLE_OF.get(k) for k in keys}
         if any(k in FORM_ITEM_HEADERS for k in keys) and roles & {"current", "closing"}:
             return index
@@ -194,7 +203,7 @@ def _value_columns(header: list[str]) -> dict[str, tuple[int, str, str | None]]:
     """role → (column index, header text, unit in the header) of a form's value columns."""
     value_cols: dict[str, tuple[int, str, str | None]] = {}
     for j, cell in enumerate(header):
-        role = _FORM_ROLE_OF.get(header_key(_UNIT_IN_SUB_RE.sub("", normalise_text(cell))))
+        role = _FORM_ROLE_OF.get(_bare_key(cell))
         if role and role not in value_cols:
             found = _UNIT_IN_SUB_RE.search(normalise_text(cell))
             value_cols[role] = (j, cell.strip(), found.group(1) if found else None)
@@ -211,7 +220,7 @@ def form_table(grid: Grid) -> RawTable | None:
     above = [cell for _, row in rows[:header_index] for cell in row if cell]
     unit, title_period = title_info(above, grid.file_name)
     item_col = next(j for j, c in enumerate(header)
-                    if header_key(_UNIT_IN_SUB_RE.sub("", normalise_text(c))) in FORM_ITEM_HEADERS)
+                    if _bare_key(c) in FORM_ITEM_HEADERS)
     value_cols = _value_columns(header)
     table = RawTable(file=grid.shown, cells=pd.DataFrame(), rows=[], columns={}, column_units={}, unit=unit,
                      title_period=title_period, sheet=grid.sheet, layout="form", header_row=header_no,
@@ -259,8 +268,10 @@ def form_table(grid: Grid) -> RawTable | None:
     if unknown:
         shown = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
         table.notes.append((header_no, None, f"{len(unknown)} form item(s) not recognised; ignored: {shown}"))
-    table.cells = pd.DataFrame([values], columns=list(values), dtype=object)
-    table.rows = [header_no]
+    values["(enterprise)"] = ""  # filled from the candidates when the aliases are known (cleaning)
     table.columns["(enterprise)"] = "enterprise"
-    table.cells["(enterprise)"] = ""
+    # object labels and one object block: a frame of str labels costs ~1 ms per selection
+    table.cells = pd.DataFrame(np.array([list(values.values())], dtype=object),
+                               columns=pd.Index(list(values), dtype=object), dtype=object, copy=False)
+    table.rows = [header_no]
     return table

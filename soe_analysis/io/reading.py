@@ -25,8 +25,8 @@ import pandas as pd
 from ..errors import DataError
 from ..periods import normalise_text
 from ..schema import ENTERPRISE_HEADERS, LINES, PERIOD_HEADERS
-from .core import (MAX_CELL_CHARS, MISSING_TOKENS, Grid, csv_payload, grid_from_text, is_note_row, read_grids,
-                   safe_text, title_info)
+from .core import (MAX_CELL_CHARS, MISSING_TOKENS, Grid, csv_bytes, decode, delimiter_of, grid_from_text,
+                   is_note_row, read_grids, safe_text, short_text_cache, title_info, utf8_head)
 
 RAW_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 30
@@ -63,17 +63,13 @@ def _alias_table() -> dict[str, str]:
 HEADER_ALIASES = _alias_table()
 
 
-@functools.lru_cache(maxsize=65536)
-def _match_header_cached(text: str) -> tuple[str | None, str | None]:
-    return _match_header(text)
-
-
+@short_text_cache
 def match_header(text) -> tuple[str | None, str | None]:
     """Map a header cell to (canonical column or None, unit stated in it or None).
 
     ``资产总额(万元)`` → ("total_assets", "万元"); ``所有者权益（合计）`` → ("equity", None).
     """
-    return _match_header_cached(text) if isinstance(text, str) else _match_header(text)
+    return _match_header(text)
 
 
 def _match_header(text) -> tuple[str | None, str | None]:
@@ -125,10 +121,19 @@ class RawTable:
     layout: str = "wide"
     header_row: int | None = None  # file row of the (last) header row
     labels: list[str] = field(default_factory=list)  # every header label, in file order
+    # text columns already factorised (fast path): label → (code per cell row, distinct texts)
+    codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
-def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8: bytes | None = None) -> RawTable | None:
-    """A well-formed wide CSV parsed by Arrow's C++ reader (numbers included); None → the careful path.
+NO_WIDE_HEADER = "no wide header"  # _fast_csv_table's answer for a file with no wide or summary header
+
+
+def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str,
+                    utf8: bytes | None = None) -> RawTable | str | None:
+    """A well-formed wide CSV parsed by Arrow's C++ reader (numbers included); None → the careful path;
+    :data:`NO_WIDE_HEADER` when no row a header may sit on is one (a form: no need to look again).
+    ``text`` needs to hold the top of the file only (its first 4 × HEADER_SEARCH_ROWS lines) when
+    ``utf8`` holds the whole file's UTF-8 bytes; Arrow then checks the rest is UTF-8.
 
     Anything unusual (text in a number, separators, (1.2) negatives, full-width digits, ragged
     rows, blank lines, quoted line breaks, over-long cells) makes Arrow fail or is detected here,
@@ -137,6 +142,8 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8:
     head, index = _head(text, delimiter, shown, FIRST_HEADER_ROWS)
     if index is None or index + 3 > len(head):  # not in the first lines, or its sub-headers may follow
         head, index = _head(text, delimiter, shown, HEADER_SEARCH_ROWS)
+    if index is None and (len(head) >= HEADER_SEARCH_ROWS or text.count("\n") < 4 * HEADER_SEARCH_ROWS):
+        return NO_WIDE_HEADER  # every row a header may sit on was searched (or the whole, short file)
     if index is None or any("\n" in c or "\r" in c for _, row in head[:index + 1] for c in row):
         return None
     from .layouts import sub_header_rows
@@ -160,35 +167,58 @@ def _fast_csv_table(text: str, delimiter: str, shown: str, file_name: str, utf8:
             read_options=pacsv.ReadOptions(skip_rows=head[index][0], column_names=names, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={names[j]: (pa.float64() if j in number_at else pa.string()) for j in range(len(names))},
+                column_types={names[j]: (pa.float64() if j in number_at else pa.dictionary(pa.int32(), pa.string()))
+                              for j in range(len(names))},
                 null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
     except (pa.ArrowInvalid, ValueError):
         return None
     n = table.num_rows
     numbers = np.column_stack([table.column(j).to_numpy(zero_copy_only=False) for j in number_at]) if number_at \
         else np.empty((n, 0))
-    import pyarrow.compute as pc
-
-    if any((pc.max(pc.utf8_length(table.column(j))).as_py() or 0) > MAX_CELL_CHARS for j in text_at):
+    if np.isinf(numbers).any():  # "inf" parses as a float but is no figure: the careful path says so
         return None
-    # through Python lists: Arrow's to_numpy on strings costs several times more here
-    texts = np.column_stack([np.array(table.column(j).to_pylist(), dtype=object) for j in text_at]) if text_at \
+    # text columns read dictionary-encoded: each distinct text becomes a Python string once (a file
+    # repeats its period on every row), and cleaning resolves names once per distinct text, not per row
+    coded = [_dictionary(table.column(j)) for j in text_at]
+    if any(max(map(len, distinct), default=0) > MAX_CELL_CHARS for _, distinct in coded):
+        return None
+    texts = np.column_stack([distinct[codes] for codes, distinct in coded]) if text_at \
         else np.empty((n, 0), dtype=object)
-    if not np.isfinite(numbers[~np.isnan(numbers)]).all():
-        return None
-    is_text = texts != None  # elementwise: Arrow nulls come back as None
+    is_text = np.column_stack([(distinct != "")[codes] for codes, distinct in coded]) if text_at \
+        else np.empty((n, 0), dtype=bool)
     rows = np.arange(n) + head[index][0] + 1
     filled = (~np.isnan(numbers)).sum(axis=1) + is_text.sum(axis=1)
     keep = filled > 0
     for i in np.flatnonzero((filled > 0) & (filled <= 2)):
-        if is_note_row([v for v in texts[i] if isinstance(v, str)]):
+        if is_note_row([v for v in texts[i] if v]):
             keep[i] = False
-    texts = np.where(is_text, texts, "")[keep]
+    everything = keep.all()
+    text_labels = [labels[j] for j in text_at]
     # object labels: a list of str would be turned into an Arrow string index, 3× the cost of the frame
-    meta.cells = pd.DataFrame(texts, columns=pd.Index([labels[j] for j in text_at], dtype=object), dtype=object)
+    meta.cells = pd.DataFrame(texts if everything else texts[keep], columns=pd.Index(text_labels, dtype=object),
+                              dtype=object, copy=False)
+    meta.codes = {label: (codes if everything else codes[keep], distinct)
+                  for label, (codes, distinct) in zip(text_labels, coded)}
     meta.rows = rows[keep].tolist()
-    meta.numbers = pd.DataFrame(numbers[keep], columns=pd.Index(numeric, dtype=object))
+    meta.numbers = pd.DataFrame(numbers if everything else numbers[keep], columns=pd.Index(numeric, dtype=object),
+                                copy=False)
     return meta
+
+
+def _dictionary(column) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, distinct texts as an object array) of a dictionary-typed Arrow column; a
+    null (blank) cell gets the code of an added ""."""
+    import pyarrow.compute as pc
+
+    if column.num_chunks == 0:
+        return np.zeros(0, dtype=np.intp), np.array([], dtype=object)
+    chunk = column.chunk(0) if column.num_chunks == 1 else column.unify_dictionaries().combine_chunks()
+    distinct = chunk.dictionary.to_pylist()
+    indices = chunk.indices
+    if chunk.null_count:
+        indices = pc.fill_null(indices, len(distinct))
+        distinct.append("")
+    return indices.to_numpy(zero_copy_only=False), np.array(distinct, dtype=object)
 
 
 def _head(text: str, delimiter: str, shown: str, rows: int) -> tuple[list[tuple[int, list[str]]], int | None]:
@@ -305,18 +335,26 @@ def read_raw_file(path: str | Path, shown: str | None = None) -> list[RawTable]:
     path = Path(path)
     shown = safe_text(shown or str(path))
     if path.suffix.lower() == ".csv" and path.exists():
-        text, delimiter, utf8 = csv_payload(path, shown)
-        fast = _fast_csv_table(text, delimiter, shown, path.name, utf8)
-        if fast is not None:
+        data = csv_bytes(path, shown)
+        # UTF-8: only the top is decoded here, Arrow checks the rest; otherwise all of it, re-encoded
+        head = utf8_head(data, 4 * HEADER_SEARCH_ROWS)
+        text = None if head is not None else decode(data, shown)
+        utf8 = data.removeprefix(b"\xef\xbb\xbf") if text is None else text.encode("utf-8")
+        delimiter = delimiter_of(head if text is None else text)
+        fast = _fast_csv_table(head if text is None else text, delimiter, shown, path.name, utf8)
+        if isinstance(fast, RawTable):
             return [fast]
+        wide_possible = fast is not NO_WIDE_HEADER
+        text = decode(data, shown) if text is None else text
         grids = [Grid(shown, grid_from_text(text, delimiter, shown), file_name=path.name)]
     else:
         grids = read_grids(path, shown)
+        wide_possible = True
     tables = []
     for grid in grids:
         if not grid.rows:
             continue
-        table = table_from_grid(grid) or form_table(grid)
+        table = (table_from_grid(grid) if wide_possible else None) or form_table(grid)
         if table is not None:
             tables.append(table)
     notes = [note for grid in grids for note in grid.notes]

@@ -66,11 +66,14 @@ def _label(records: pd.DataFrame, column: str) -> str:
 
 def check_totals(records: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
     """Check each 合计 row against the sum of the enterprises in the same file and period; drop it."""
-    if records.empty or not records["is_total"].any():
-        return records[~records["is_total"]] if not records.empty else records
+    flags = records["is_total"].to_numpy(dtype=bool) if not records.empty else np.zeros(0, dtype=bool)
+    if not flags.any():
+        return records
     lines = [ln.name for ln in LINES]
     key = ["source_file", "year", "month"]
-    enterprises = records[~records["is_total"]]  # also the result: each selection copies every column
+    first = int(np.argmax(flags))
+    # also the result; records_frame puts the 合计 rows last, so this is a slice, not a copy of every column
+    enterprises = records.iloc[:first] if flags[first:].all() else records[~flags]
     totals = records[records["is_total"]].set_index(key)
     sums = enterprises.groupby(key)[lines].sum(min_count=1).reindex(totals.index)
     counts = enterprises.groupby(key).size().reindex(totals.index).fillna(0).to_numpy()
@@ -121,26 +124,33 @@ def check_rows(records: pd.DataFrame, issues: IssueLog, today: _dt.date | None =
     today = today or _dt.date.today()
     now_key = today.year * 100 + today.month
     future = records["year"] * 100 + records["month"] > now_key
-    for _, r in records[future].iterrows():
+    for _, r in _flagged(records, future):
         issues.error(r["source_file"], r["source_row"], "报告期",
                      f"period {int(r['year'])}-{int(r['month']):02d} is in the future")
     for name in ("total_assets", "total_liabilities", "interest_bearing_debt", "employees"):
-        for _, r in records[records[name] < 0].iterrows():
+        for _, r in _flagged(records, records[name] < 0):
             issues.error(r["source_file"], r["source_row"], _label(records, name), f"negative {LINE_BY_NAME[name].zh} {wan(r[name]) if name != 'employees' else r[name]}")
-    for _, r in records[records["equity"] < 0].iterrows():
+    for _, r in _flagged(records, records["equity"] < 0):
         issues.warning(r["source_file"], r["source_row"], "所有者权益", f"negative equity {wan(r['equity'])} (insolvent?)")
     gap = records["total_assets"] - records["total_liabilities"] - records["equity"]
     bad = gap.abs() > 2 * WAN + 1e-9 * records["total_assets"].abs()
-    for _, r in records[bad.fillna(False)].iterrows():
+    for _, r in _flagged(records, bad):
         issues.error(r["source_file"], r["source_row"], "资产总额",
                      f"assets {wan(r['total_assets'])} ≠ liabilities {wan(r['total_liabilities'])} + equity "
                      f"{wan(r['equity'])} (off by {wan(r['total_assets'] - r['total_liabilities'] - r['equity'])})")
     for name in FLOWS:
         if not LINE_BY_NAME[name].nonneg:
             continue
-        for _, r in records[records[name] < -WAN].iterrows():
+        for _, r in _flagged(records, records[name] < -WAN):
             issues.warning(r["source_file"], r["source_row"], _label(records, name),
                            f"negative year-to-date {LINE_BY_NAME[name].zh} {wan(r[name])}")
+
+
+def _flagged(frame: pd.DataFrame, mask: pd.Series):
+    """The rows where ``mask`` holds (NaN: no), as ``iterrows``; nothing selected when none does
+    (selecting from a 100,000-row frame costs even when the selection is empty)."""
+    flags = mask.to_numpy(dtype=bool, na_value=False)
+    return frame[flags].iterrows() if flags.any() else iter(())
 
 
 def check_unit_slips(records: pd.DataFrame, issues: IssueLog, history: pd.DataFrame | None = None) -> None:
@@ -160,12 +170,13 @@ def check_unit_slips(records: pd.DataFrame, issues: IssueLog, history: pd.DataFr
         hist = hist[["enterprise", "month", *lines]].assign(_new=False, source_file="", source_row=0)
         frame = pd.concat([frame, hist], ignore_index=True)
     frame["revenue"] = frame["revenue"] / frame["month"]
+    positive = frame[lines].where(frame[lines] > 0)
+    ratios = positive / positive.groupby(frame["enterprise"]).transform("median")  # one pass for every line
+    new = frame["_new"].to_numpy(dtype=bool)
     for name in lines:
-        positive = frame[name].where(frame[name] > 0)
-        median = positive.groupby(frame["enterprise"]).transform("median")
-        ratio = positive / median
-        slip = ((ratio > UNIT_FACTOR_THRESHOLD) | (ratio < 1 / UNIT_FACTOR_THRESHOLD)) & frame["_new"]
-        for index in np.flatnonzero(slip.fillna(False).to_numpy()):
+        ratio = ratios[name]
+        slip = ((ratio > UNIT_FACTOR_THRESHOLD) | (ratio < 1 / UNIT_FACTOR_THRESHOLD)).to_numpy() & new
+        for index in np.flatnonzero(slip):
             r = frame.iloc[index]
             issues.error(r["source_file"], r["source_row"], LINE_BY_NAME[name].zh,
                          f"{r['enterprise']}: figure is {ratio.iloc[index]:,.0f}× its usual size: "
@@ -215,8 +226,7 @@ def check_panel_flows(panel: pd.DataFrame, issues: IssueLog) -> None:
     for name in FLOWS:
         if not LINE_BY_NAME[name].nonneg:
             continue
-        falling = panel[f"{name}_m"] < -2 * WAN
-        for _, r in panel[falling.fillna(False)].iterrows():
+        for _, r in _flagged(panel, panel[f"{name}_m"] < -2 * WAN):
             issues.warning(r["source_file"], r["source_row"], LINE_BY_NAME[name].zh,
                            f"{r['enterprise']} {r['period']}: year-to-date {LINE_BY_NAME[name].zh} fell by "
                            f"{wan(-r[f'{name}_m'])} from the month before")
@@ -226,13 +236,15 @@ def check_reported(panel: pd.DataFrame, issues: IssueLog) -> None:
     """Reported figures against the panel's own: a form's 本月数 against the difference of its
     year-to-date figures, and a reported 上年同期 against last year's own report (a restatement
     or a scope change: the reported figure is kept as the comparable basis, with a warning)."""
+    if not any(column.endswith("_reported") for column in panel.columns):
+        return  # a wide table carries none: no keys to build
     key = panel["enterprise"] + "|" + (panel["year"] * 100 + panel["month"]).astype(str)
     year_before = panel["enterprise"] + "|" + ((panel["year"] - 1) * 100 + panel["month"]).astype(str)
     for line in LINES:
         month_col = reported_column(line.name, "month") if line.kind == "flow" else None
         if month_col in panel:
             gap = (panel[month_col] - panel[f"{line.name}_m"]).abs() > 2 * WAN + 1e-9
-            for _, r in panel[gap.fillna(False)].iterrows():
+            for _, r in _flagged(panel, gap):
                 issues.warning(r["source_file"], r["source_row"], line.zh,
                                f"{r['enterprise']} {r['period']}: 本月数 {wan(r[month_col])} ≠ year-to-date "
                                f"difference {wan(r[f'{line.name}_m'])}")

@@ -13,6 +13,9 @@ Chinese (default) follows the document's first paragraph::
     利润总额-5.41亿元、同比减少9.94亿元（10家企业中8家盈利、2家亏损，其中交发集团利润总额
     -6.46亿元，交运集团利润总额-3.61亿元）。
 
+When the year-on-year base is the reported 上年同期 (``yoy_basis``), a closing sentence says so
+(:func:`yoy_basis_note`); on last year's own reports the paragraph reads as the document's.
+
 Wording adapts to the data: 增长/下降 (rates), 增加/减少 (amount changes; 减亏/增亏 when both
 years are losses), 盈利/亏损,
 ``1-2月`` for February, ``截至年底`` for December. Profit growth is a percentage only when
@@ -127,7 +130,7 @@ def _zh(fig: dict, period: pd.Period, *, with_year: bool) -> str:
     if flows:
         prefix = f"{period.year}年" if with_year else ""
         sentences.append(f"{prefix}{ytd_label(period, 'zh')}，" + "，".join(flows) + "。")
-    return "".join(sentences)
+    return "".join(sentences) + _basis_sentence(fig, "zh")
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,10 +215,58 @@ def _en(fig: dict, period: pd.Period, *, with_year: bool) -> str:
     if flows:
         span = ytd_label(period, "en") + (f" {period.year}" if with_year else "")
         sentences.append(f"In {span}, " + ", and ".join(flows) + ".")
-    return " ".join(sentences)
+    return " ".join([*sentences, _basis_sentence(fig, "en")]).strip()
 
 
 # --------------------------------------------------------------------------------------------
+
+_BASIS_WORDS = {  # what a year-on-year comparison stands on (yoy_basis of metrics.headline, indicators.with_yoy)
+    "zh": {"reported_prior_year": "本年快报列报的上年同期数（可比口径）",
+           "panel_prior_year": "上年同月快报数",
+           "mixed": "列报了上年同期数的企业用列报数（可比口径），其余企业用上年同月快报数"},
+    "en": {"reported_prior_year": "the prior-year figures printed in this year's reports (comparable scope)",
+           "panel_prior_year": "last year's own reports for the same month",
+           "mixed": "the prior-year figures printed in this year's reports where given (comparable scope), "
+                    "last year's own reports otherwise"},
+}
+_SUBJECTS = {"zh": {"": "", "headline": "总体情况", "indicators": "考核指标"},
+             "en": {"": "", "headline": "Headline ", "indicators": "Indicators' "}}
+
+
+def yoy_basis_note(basis: str | None, lang: str = "zh", *, subject: str = "") -> str:
+    """One sentence naming the base of year-on-year figures; "" when ``basis`` is empty or None.
+
+    ``basis`` is ``reported_prior_year``, ``panel_prior_year`` or ``mixed``; ``subject`` ("",
+    ``headline`` or ``indicators``) names what it applies to. For the indicators, a basis other
+    than last year's own reports adds that ROE and labour productivity still use those (their
+    average denominators need an opening level no report restates).
+    """
+    lang = check_lang(lang)
+    if not basis:
+        return ""
+    if basis not in _BASIS_WORDS[lang] or subject not in _SUBJECTS[lang]:
+        raise ValueError(f"unknown year-on-year basis {basis!r} or subject {subject!r}")
+    if lang == "zh":
+        text = f"{_SUBJECTS['zh'][subject]}同比基数：{_BASIS_WORDS['zh'][basis]}。"
+        if subject == "indicators" and basis != "panel_prior_year":
+            text += "净资产收益率、全员劳动生产率的上年值按上年自身快报计算（平均分母的期初数无列报）。"
+        return text
+    lead = f"{_SUBJECTS['en'][subject]}year-on-year base: "
+    text = lead[0].upper() + lead[1:] + _BASIS_WORDS["en"][basis] + "."
+    if subject == "indicators" and basis != "panel_prior_year":
+        text += (" ROE and labour productivity use last year's own reports (their average denominators "
+                 "need an opening level no report restates).")
+    return text
+
+
+def _basis_sentence(fig: dict, lang: str) -> str:
+    """The paragraph's closing note on the year-on-year base, when it is not last year's own
+    reports (the base the source document's paragraph is read on) and the paragraph has a YoY."""
+    basis = fig.get("yoy_basis")
+    has_yoy = any(_ok(fig.get(k)) for k in ("total_assets_yoy_pct", "equity_yoy_pct", "revenue_ytd_yoy_pct",
+                                            "total_profit_ytd_change"))
+    return yoy_basis_note(basis, lang) if basis and basis != "panel_prior_year" and has_yoy else ""
+
 
 def headline_paragraph(figures: dict, lang: str = "zh", *, with_year: bool = False) -> str:
     """The headline paragraph from :func:`metrics.headline` figures.
