@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from soe_analysis.io.cleaning import parse_number, parse_numbers
 from soe_analysis.io.panel_build import build_panel
@@ -135,3 +137,17 @@ def test_long_cell_texts_are_never_kept_in_the_header_and_name_caches():
     names = name_key.cache_info().currsize
     assert name_key(" Ａ" + "b" * 300) == "a" + "b" * 300  # NFKC, no spaces, lower case, still
     assert name_key.cache_info().currsize == names
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.from_regex(r"[+-]?(\d{1,12}(\.\d{0,6})?|\.\d{1,6})", fullmatch=True),
+                 st.from_regex(r"[ 0-9,.+\-()−e]{1,12}", fullmatch=True)))
+def test_parse_number_one_cell_follows_the_column_rules(text):
+    """One cell (the register's reader) parses as the same cell in a column does, fast path or not."""
+    values, bad = parse_numbers(pd.Series([text], dtype=object))
+    if bad.iloc[0]:
+        with pytest.raises(ValueError):
+            parse_number(text)
+    else:
+        got, want = parse_number(text), float(values.iloc[0])
+        assert got == want or (math.isnan(got) and math.isnan(want))

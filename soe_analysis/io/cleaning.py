@@ -81,8 +81,13 @@ def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values.astype(float), bad
 
 
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # ASCII digits only
+
+
 def parse_number(text) -> float:
     """One cell, same rules as :func:`parse_numbers`; raises ValueError for text that is not a number."""
+    if isinstance(text, str) and _PLAIN_DECIMAL.fullmatch(text):  # most cells: no series for them
+        return float(text)
     values, bad = parse_numbers(pd.Series([text], dtype=object))
     if bad.iloc[0]:
         raise ValueError(f"not a number: {text!r}")
