@@ -141,6 +141,7 @@ def test_long_cell_texts_are_never_kept_in_the_header_and_name_caches():
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.from_regex(r"[+-]?(\d{1,12}(\.\d{0,6})?|\.\d{1,6})", fullmatch=True),
+                 st.from_regex(r"[+-]?\d{1,4}(,\d{2,4}){0,3}(\.\d{0,3})?", fullmatch=True),
                  st.from_regex(r"[ 0-9,.+\-()−e]{1,12}", fullmatch=True)))
 def test_parse_number_one_cell_follows_the_column_rules(text):
     """One cell (the register's reader) parses as the same cell in a column does, fast path or not."""

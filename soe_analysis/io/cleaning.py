@@ -81,13 +81,17 @@ def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values.astype(float), bad
 
 
-_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # ASCII digits only
+# most cells, parsed without a one-row Series: ASCII decimals, optionally grouped by commas in threes
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|[+-]?\.[0-9]+")
 
 
 def parse_number(text) -> float:
     """One cell, same rules as :func:`parse_numbers`; raises ValueError for text that is not a number."""
-    if isinstance(text, str) and _PLAIN_DECIMAL.fullmatch(text):  # most cells: no series for them
-        return float(text)
+    if isinstance(text, str):
+        if text == "":
+            return float("nan")
+        if _PLAIN_DECIMAL.fullmatch(text):
+            return float(text.replace(",", ""))
     values, bad = parse_numbers(pd.Series([text], dtype=object))
     if bad.iloc[0]:
         raise ValueError(f"not a number: {text!r}")
