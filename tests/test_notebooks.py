@@ -74,3 +74,14 @@ def test_overview_reproduces_the_published_figures(shipped_run):
     assert figures["total_assets_yoy_pct"] == 7.98    # 同比增长7.98%
     assert figures["revenue_ytd_yi"] == 288.46        # 营业总收入288.46亿元
     assert figures["total_profit_ytd_yi"] == -5.41    # 利润总额-5.41亿元
+
+
+def test_overview_says_which_year_on_year_base_it_used(shipped_run):
+    from soe_analysis.text.narrative import yoy_basis_note
+
+    printed = "".join(o.text for o in shipped_run("01_overview.ipynb").outputs()
+                      if o.output_type == "stream" and o.name == "stdout")
+    # 2022's shipped reports print no 上年同期 column: both compare with 2021's own reports
+    assert yoy_basis_note("panel_prior_year", "zh", subject="headline") in printed
+    assert yoy_basis_note("panel_prior_year", "zh", subject="indicators") in printed
+    assert yoy_basis_note("reported_prior_year", "zh", subject="headline") not in printed
