@@ -160,25 +160,45 @@ def _calibrate(record: pd.DataFrame) -> pd.DataFrame:
     return record.assign(sigma_g=sig, df_g=dfs, n_cal=ns)
 
 
-def draws_for(row, n: int, rng) -> np.ndarray:
-    """Simulated FY_Y for one record row: this year's draws carried forward, times next growth."""
-    if not (np.isfinite(row["point"]) and np.isfinite(row["sigma_g"]) and np.isfinite(row["base_scale"])):
-        return np.full(n, np.nan)
+def _simulable(row) -> bool:
+    return bool(np.isfinite(row["point"]) and np.isfinite(row["sigma_g"]) and np.isfinite(row["base_scale"]))
+
+
+def _variates(row, n: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """This year's and next growth's standard variates (t, or normal for infinite d.f.)."""
     t_base = rng.standard_t(row["base_df"], n) if np.isfinite(row["base_df"]) else rng.standard_normal(n)
-    t_g = rng.standard_t(max(row["df_g"], 1.0), n)
+    return t_base, rng.standard_t(max(row["df_g"], 1.0), n)
+
+
+def _paths(row, t_base: np.ndarray, t_g: np.ndarray) -> np.ndarray:
     g = row["growth"] + row["sigma_g"] * t_g
     if row["mode"] == "ratio":
         return row["base_point"] * np.exp(row["base_scale"] * t_base + g)
     return row["base_point"] + row["base_scale"] * t_base + g
 
 
+def draws_for(row, n: int, rng) -> np.ndarray:
+    """Simulated FY_Y for one record row: this year's draws carried forward, times next growth."""
+    if not _simulable(row):
+        return np.full(n, np.nan)
+    return _paths(row, *_variates(row, n, rng))
+
+
 def add_intervals(record: pd.DataFrame, n: int = N_DRAWS, seed: int = 0) -> pd.DataFrame:
     """lo80/hi80/lo95/hi95 from simulated paths (a fixed seed per origin: reproducible)."""
     out = record.copy()
     cols = {c: [] for c in ("lo80", "hi80", "lo95", "hi95")}
+    # every method at an origin starts from the same seed: methods whose d.f. agree share the
+    # same variates, drawn once (the draws are those draws_for would make, number for number)
+    variates: dict = {}
     for r in out.to_dict("records"):
-        rng = np.random.default_rng([seed, int(r["year"]), int(r["month"])])
-        d = draws_for(r, n, rng)
+        if _simulable(r):
+            key = (int(r["year"]), int(r["month"]), float(r["base_df"]), max(float(r["df_g"]), 1.0))
+            if key not in variates:
+                variates[key] = _variates(r, n, np.random.default_rng([seed, key[0], key[1]]))
+            d = _paths(r, *variates[key])
+        else:
+            d = np.full(n, np.nan)
         q = np.quantile(d, [0.1, 0.9, 0.025, 0.975]) if np.isfinite(d).all() else [np.nan] * 4
         for c, v in zip(cols, q):
             cols[c].append(float(v))
