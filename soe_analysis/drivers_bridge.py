@@ -62,10 +62,9 @@ import pandas as pd
 
 from .errors import DataError, SoeError, UsageError
 from .io.panel import as_of as cut_as_of
-from .io.panel import dataset_label, month_rows, prior_year_ytd, value_column
+from .io.panel import dataset_label, month_rows, prior_year_by_line, value_column
 from .metrics import TOTAL_ROW, average_balance
 from .periods import month_str, parse_month, ytd_label
-from .schema import reported_column
 
 DRIVERS: tuple[str, ...] = (
     "revenue_volume", "margin", "depreciation", "staff_cost", "interest_expense",
@@ -261,13 +260,7 @@ def _reported_base(visible: pd.DataFrame, current: pd.Period, old: pd.DataFrame)
     entries. Returns the base lines and which basis total profit is on."""
     old = old.copy()
     profit_basis = pd.Series(dtype=object)
-    # only the two months and the columns prior_year_ytd reads: it cuts a month twice per line
-    needed = ["enterprise", "period"] + [c for line in LINES_USED
-                                         for c in (value_column(line, "ytd"), reported_column(line, "prior"))]
-    months = visible["period"].isin([month_str(current), month_str(current - 12)])
-    visible = visible.loc[months, [c for c in dict.fromkeys(needed) if c in visible]]
-    for line in LINES_USED:
-        values, basis = prior_year_ytd(visible, current, line)
+    for line, (values, basis) in prior_year_by_line(visible, current, LINES_USED).items():
         shared = values.index.intersection(old.index)
         old.loc[shared, line] = values.loc[shared].to_numpy()
         if line == PROFIT:

@@ -11,7 +11,6 @@ import math
 import warnings
 
 import numpy as np
-import pandas as pd
 
 from .forecast_series import YtdSeries
 from .metrics import annualise

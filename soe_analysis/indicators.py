@@ -35,7 +35,7 @@ import pandas as pd
 from . import config, metrics
 from .errors import SoeError, UsageError
 from .io.panel import as_of as cut_as_of
-from .io.panel import month_rows, prior_year_ytd, value_column
+from .io.panel import month_rows, prior_year_by_line, value_column
 from .params import as_names, check_as_of, check_lang, fill_params
 from .periods import month_str, parse_month
 from .schema import LINE_BY_NAME
@@ -339,7 +339,7 @@ def with_yoy(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
     enterprises = month_rows(visible, period).index
     lines = {term.lstrip("-") for key in keys if not cfg["indicators"][key].get("requires")
              for term in [*cfg["indicators"][key]["numerator"], *cfg["indicators"][key].get("denominator", [])]}
-    priors = {line: prior_year_ytd(visible, period, line) for line in lines}
+    priors = prior_year_by_line(visible, period, lines)
     parts = []
     for key in keys:
         spec = cfg["indicators"][key]

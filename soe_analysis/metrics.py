@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .io.panel import as_of as cut_as_of
-from .io.panel import month_rows, prior_year_ytd, reported_prior, yoy_basis
+from .io.panel import month_rows, prior_year_by_line, reported_prior, yoy_basis
 from .periods import parse_month
 from .schema import ytd
 
@@ -231,7 +231,8 @@ def headline(panel: pd.DataFrame, as_of) -> dict:
     revenue, revenue_prev, revenue_yoy = level_and_yoy(ytd("revenue"))
     profit, profit_prev, profit_compared = compared_year_on_year(visible, period, ytd("total_profit"), now, before)
     profit_change = profit_compared - profit_prev
-    prior_of = {line: prior_year_ytd(visible, period, line)[0] for line in ("revenue", "total_profit")}
+    prior_of = {line: values for line, (values, _) in
+                prior_year_by_line(visible, period, ("revenue", "total_profit")).items()}
 
     by_enterprise = []
     for name, row in now.sort_values("total_assets", ascending=False).iterrows():

@@ -78,17 +78,25 @@ def prior_year_ytd(panel: pd.DataFrame, month, line: str) -> tuple[pd.Series, pd
     scope changes and restatements. Otherwise last year's own panel figure for the same month
     (``panel_prior_year``). Enterprises with neither are left out. Returns (values 亿元, basis).
     """
-    line = _line_of(line)
-    column = value_column(line, "ytd")
+    return prior_year_by_line(panel, month, [line])[line]
+
+
+def prior_year_by_line(panel: pd.DataFrame, month, lines) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """:func:`prior_year_ytd` for each of ``lines`` (keyed as given), the two months cut once."""
     now = month_rows(panel, month)
     before = month_rows(panel, parse_month(month) - 12)
-    own = before[column].reindex(now.index)
-    reported_col = reported_column(line, "prior")
-    reported = now[reported_col] if reported_col in now else pd.Series(np.nan, index=now.index)
-    values = reported.where(reported.notna(), own)
-    basis = pd.Series(np.where(reported.notna(), "reported_prior_year", "panel_prior_year"), index=now.index)
-    keep = values.notna()
-    return values[keep].astype(float), basis[keep]
+    out = {}
+    for given in lines:
+        line = _line_of(given)
+        column = value_column(line, "ytd")
+        own = before[column].reindex(now.index)
+        reported_col = reported_column(line, "prior")
+        reported = now[reported_col] if reported_col in now else pd.Series(np.nan, index=now.index)
+        values = reported.where(reported.notna(), own)
+        basis = pd.Series(np.where(reported.notna(), "reported_prior_year", "panel_prior_year"), index=now.index)
+        keep = values.notna()
+        out[given] = (values[keep].astype(float), basis[keep])
+    return out
 
 
 def reported_prior(panel: pd.DataFrame, month, column: str) -> pd.Series | None:
@@ -101,7 +109,7 @@ def reported_prior(panel: pd.DataFrame, month, column: str) -> pd.Series | None:
 def yoy_basis(panel: pd.DataFrame, month, lines=("revenue", "total_profit")) -> str:
     """``reported_prior_year`` when every enterprise's prior-year figure for ``lines`` was reported,
     ``panel_prior_year`` when none was, ``mixed`` otherwise."""
-    bases = pd.concat([prior_year_ytd(panel, month, line)[1] for line in lines])
+    bases = pd.concat([basis for _, basis in prior_year_by_line(panel, month, lines).values()])
     kinds = set(bases)
     if kinds == {"reported_prior_year"}:
         return "reported_prior_year"
