@@ -45,15 +45,16 @@ def choose(scores: pd.DataFrame, last_year: int, candidates, fallback: str) -> t
     Candidates with fewer than :data:`MIN_SELECT_YEARS` such years are not eligible; with none
     eligible the ``fallback`` is used. Returns (method, number of years it was judged on).
     """
-    past = scores[(scores["year"] <= last_year) & scores["method"].isin(list(candidates))]
-    table = past.groupby("method")["mse"].agg(["mean", "count"])
-    table = table[table["count"] >= MIN_SELECT_YEARS]
-    if table.empty:
+    known = scores["year"].to_numpy() <= last_year
+    methods, mse = scores["method"].to_numpy()[known], scores["mse"].to_numpy(dtype=float)[known]
+    best = None  # (mean, method, years); on arrays: a groupby per call was most of a nested record
+    for method in dict.fromkeys(candidates):  # in the candidates' order: ties go to the earlier one
+        errors = mse[methods == method]
+        if len(errors) >= MIN_SELECT_YEARS and (best is None or errors.mean() < best[0]):
+            best = (errors.mean(), method, len(errors))
+    if best is None:
         return fallback, 0
-    # ties resolved by the candidates' order, so the choice is deterministic
-    order = {m: i for i, m in enumerate(candidates)}
-    best = min(table.index, key=lambda m: (table.at[m, "mean"], order.get(m, 99)))
-    return str(best), int(table.at[best, "count"])
+    return str(best[1]), int(best[2])
 
 
 def add_nested(record: pd.DataFrame, candidates, fallback: str, horizon: str,
