@@ -76,10 +76,23 @@ def realised_growth(series: YtdSeries, year: int, mode: str) -> float:
     return fy - prev if np.isfinite(fy) and np.isfinite(prev) else float("nan")
 
 
-def growth_points(seen: YtdSeries, target_year: int, month: int, mode: str) -> dict:
-    """Each method's growth for ``target_year`` from the series cut at (target_year − 1, month)."""
+def growth_points(seen: YtdSeries, target_year: int, month: int, mode: str, earlier: dict | None = None) -> dict:
+    """Each method's growth for ``target_year`` from the series cut at (target_year − 1, month).
+
+    ``earlier``: a cache of ``{(year, mode): annual growth}`` kept by a caller that goes through
+    many origins of one series; only years before ``target_year − 1`` go in, which no cut at a
+    later origin changes.
+    """
     this_year = _lfl_growth(seen, target_year - 1, month, mode)
-    history = [annual_growth(seen, y, mode) for y in seen.levels.index if y < target_year]
+    earlier = {} if earlier is None else earlier
+    history = []
+    for y in seen.levels.index:
+        if y < target_year - 1:
+            if (y, mode) not in earlier:
+                earlier[(y, mode)] = annual_growth(seen, y, mode)
+            history.append(earlier[(y, mode)])
+        elif y == target_year - 1:
+            history.append(annual_growth(seen, y, mode))
     history = np.array([g for g in history if np.isfinite(g)])
     mean = float(history.mean()) if len(history) >= 2 else float("nan")
     median = float(np.median(history)) if len(history) >= 2 else float("nan")
@@ -118,7 +131,7 @@ def next_year_record(series: YtdSeries, current: pd.DataFrame | None = None, *,
     skips this year's forecasts (points NaN) for a caller that simulates the base itself.
     """
     base = _base_rows(series, current) if with_base else {}
-    rows = []
+    rows, earlier = [], {}
     for year0, month in _origins(series):
         if until is not None and (year0, month) > until:
             continue
@@ -130,7 +143,7 @@ def next_year_record(series: YtdSeries, current: pd.DataFrame | None = None, *,
         else:
             base_point, scale, df, _ = base.get((year0, month), (np.nan, np.nan, np.nan, mode))
         realised = realised_growth(series, target, mode) if target in series.levels.index else np.nan
-        for name, g in growth_points(seen, target, month, mode).items():
+        for name, g in growth_points(seen, target, month, mode, earlier).items():
             point = base_point * math.exp(g) if mode == "ratio" else base_point + g
             rows.append({"year": target, "month": month, "method": name, "mode": mode,
                          "growth": g, "point": point, "base_point": base_point,
