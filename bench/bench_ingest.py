@@ -28,16 +28,23 @@ HEADERS = ["资产总额", "负债总额", "所有者权益合计", "带息负�
            "经营活动现金流量净额", "投资完成额", "研发经费投入"]
 
 
-def generate(folder: Path, enterprises: int, months: int) -> int:
-    """One CSV per month (title, unit line, header, one row per enterprise, 合计); returns data rows."""
+def _enterprises(folder: Path, enterprises: int, seed: int):
+    """(random generator, names, sizes in 万元) of the bench's enterprises, with their alias file."""
     import numpy as np
 
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     names = [f"企业{i:04d}" for i in range(enterprises)]
     (folder.parent / "enterprise_aliases.csv").write_text(
         "alias,enterprise\n" + "".join(f"{n},{n}\n" for n in names), encoding="utf-8")
-    size = rng.uniform(1e4, 1e6, enterprises).round()
+    return rng, names, rng.uniform(1e4, 1e6, enterprises).round()
+
+
+def generate(folder: Path, enterprises: int, months: int) -> int:
+    """One CSV per month (title, unit line, header, one row per enterprise, 合计); returns data rows."""
+    import numpy as np
+
+    rng, names, size = _enterprises(folder, enterprises, seed=7)
     monthly = np.maximum(rng.normal(1.0, 0.2, (months, enterprises, 21)), 0) * (size[:, None] / 200)
     rows = 0
     for t in range(months):
@@ -66,15 +73,8 @@ def generate(folder: Path, enterprises: int, months: int) -> int:
 
 def generate_forms(folder: Path, enterprises: int, months: int) -> int:
     """One enterprise form (企业财务快报, items as rows) per enterprise and month, as CSV."""
-    import numpy as np
-
-    rng = np.random.default_rng(11)
-    folder.mkdir(parents=True, exist_ok=True)
-    names = [f"企业{i:04d}" for i in range(enterprises)]
-    (folder.parent / "enterprise_aliases.csv").write_text(
-        "alias,enterprise\n" + "".join(f"{n},{n}\n" for n in names), encoding="utf-8")
-    size = rng.uniform(1e4, 1e6, enterprises).round()
-    flows = [h for h in HEADERS[5:]]
+    rng, names, size = _enterprises(folder, enterprises, seed=11)
+    flows = HEADERS[5:]
     for t in range(months):
         year, month = 2023, t + 1
         month_dir = folder / f"{year}-{month:02d}"

@@ -217,7 +217,7 @@ def _nanmean(values: np.ndarray) -> float:
 
 def _present(flags: np.ndarray) -> np.ndarray:
     """In-interval flags (True/False, or missing where there was no interval) as 1.0/0.0, missing dropped."""
-    return np.array([float(f) for f in flags if not pd.isna(f)], dtype=float)
+    return flags[~pd.isna(flags)].astype(float)
 
 
 def common_years(record: pd.DataFrame, month: int, methods=(*SIMPLE_METHODS, DEFAULT_METHOD)) -> pd.DataFrame:

@@ -62,7 +62,7 @@ import pandas as pd
 
 from .errors import DataError, SoeError, UsageError
 from .io.panel import as_of as cut_as_of
-from .io.panel import dataset_label, month_rows, prior_year_by_line, value_column
+from .io.panel import combined_basis, dataset_label, month_rows, prior_year_by_line, value_column
 from .metrics import TOTAL_ROW, average_balance
 from .periods import month_str, parse_month, ytd_label
 
@@ -265,8 +265,7 @@ def _reported_base(visible: pd.DataFrame, current: pd.Period, old: pd.DataFrame)
         old.loc[shared, line] = values.loc[shared].to_numpy()
         if line == PROFIT:
             profit_basis = basis.loc[shared]
-    kinds = set(profit_basis)
-    return old, ("mixed" if len(kinds) > 1 else kinds.pop() if kinds else "panel_prior_year")
+    return old, combined_basis(profit_basis)
 
 
 def _comparison_warnings(visible: pd.DataFrame, prior: pd.Period, current: pd.Period, basis: str) -> list[str]:

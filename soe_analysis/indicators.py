@@ -35,7 +35,7 @@ import pandas as pd
 from . import config, metrics
 from .errors import SoeError, UsageError
 from .io.panel import as_of as cut_as_of
-from .io.panel import month_rows, prior_year_by_line, value_column
+from .io.panel import OWN, REPORTED, combined_basis, month_rows, prior_year_by_line, value_column
 from .params import as_names, check_as_of, check_lang, fill_params
 from .periods import month_str, parse_month
 from .schema import LINE_BY_NAME
@@ -278,7 +278,9 @@ def compute(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
     return result
 
 
-REPORTED, OWN, MIXED = "reported_prior_year", "panel_prior_year", "mixed"
+def _input_lines(spec: dict) -> list[str]:
+    """The panel lines an indicator's numerator and denominator are made of (signs dropped)."""
+    return [term.lstrip("-") for term in [*spec["numerator"], *spec.get("denominator", [])]]
 
 
 def _prior_inputs(spec: dict, own: pd.DataFrame, current: pd.Index, priors: dict) -> tuple[pd.DataFrame, pd.Series]:
@@ -296,7 +298,7 @@ def _prior_inputs(spec: dict, own: pd.DataFrame, current: pd.Index, priors: dict
     panel_basis = pd.Series(OWN, index=own.index, dtype=object)
     if spec.get("requires") or spec.get("denominator_basis", "end") == "average":
         return own, panel_basis
-    lines = [term.lstrip("-") for term in [*spec["numerator"], *spec.get("denominator", [])]]
+    lines = _input_lines(spec)
     reported = pd.Series(True, index=current)
     for line in lines:
         reported &= priors[line][1].reindex(current).eq(REPORTED)
@@ -308,12 +310,6 @@ def _prior_inputs(spec: dict, own: pd.DataFrame, current: pd.Index, priors: dict
         kept = rows[column] if column in rows else pd.Series(np.nan, index=current)
         rows[column] = priors[line][0].reindex(current).where(reported, kept)
     return rows, pd.Series(np.where(reported, REPORTED, OWN), index=current, dtype=object)
-
-
-def _overall_basis(bases) -> str:
-    """``reported_prior_year`` or ``panel_prior_year`` when every basis is that one, else ``mixed``."""
-    kinds = set(bases)
-    return kinds.pop() if len(kinds) == 1 else (MIXED if kinds else OWN)
 
 
 def with_yoy(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
@@ -337,8 +333,8 @@ def with_yoy(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
     before = period - 12
     own = month_rows(visible, before)
     enterprises = month_rows(visible, period).index
-    lines = {term.lstrip("-") for key in keys if not cfg["indicators"][key].get("requires")
-             for term in [*cfg["indicators"][key]["numerator"], *cfg["indicators"][key].get("denominator", [])]}
+    lines = {line for key in keys if not cfg["indicators"][key].get("requires")
+             for line in _input_lines(cfg["indicators"][key])}
     priors = prior_year_by_line(visible, period, lines)
     parts = []
     for key in keys:
@@ -346,7 +342,7 @@ def with_yoy(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
         rows, basis = _prior_inputs(spec, own, enterprises, priors)
         opening = month_rows(visible, opening_month(before)).reindex(rows.index)
         frame = _indicator_frame(key, spec, rows, opening, before)
-        frame["yoy_basis"] = [*basis, _overall_basis(basis)]
+        frame["yoy_basis"] = [*basis, combined_basis(basis)]
         parts.append(frame)
     prev = pd.concat(parts, ignore_index=True).set_index(["enterprise", "indicator"])
     key = pd.MultiIndex.from_frame(current[["enterprise", "indicator"]])
@@ -357,7 +353,7 @@ def with_yoy(panel: pd.DataFrame, as_of, *, indicators: list[str] | None = None,
     basis = prev["yoy_basis"].reindex(key).to_numpy(dtype=object)
     current["yoy_basis"] = np.where(current["prev_value"].notna().to_numpy(), basis, None)
     compared = current.loc[current["prev_value"].notna() & (current["enterprise"] != TOTAL_ZH), "yoy_basis"]
-    current.attrs["yoy_basis"] = _overall_basis(compared)
+    current.attrs["yoy_basis"] = combined_basis(compared)
     return current
 
 

@@ -98,8 +98,6 @@ def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"
     return pd.DataFrame(rows, columns=columns)
 
 
-
-
 def _city_growth(panel: pd.DataFrame, period: pd.Period) -> tuple[float, float]:
     """The city's YTD revenue and total-profit YoY (%) at ``period``, as :func:`metrics.headline`
     computes them (one definition: :func:`metrics.compared_year_on_year`), for these two lines only:

@@ -74,3 +74,17 @@ def tiny_panel(path: Path, months=("2022-09", "2022-10", "2023-01", "2023-02"),
                          "total_assets": assets, "dataset": dataset})
     pd.DataFrame(rows).to_parquet(path)
     return path
+
+
+def tiny_batch(root: Path, *makers, jobs: int = 2):
+    """``report`` for 2022-10 of the notebooks ``makers`` write into ``root/notebooks``, on
+    :func:`tiny_panel`; returns the BatchResult (its reports in ``root/reports``)."""
+    from soe_analysis import report
+
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    for make in makers:
+        make(notebooks)
+    return report.run_batch([report.ReportPeriod("2022-10", "2022-10")], notebooks_dir=notebooks,
+                            out_dir=root / "reports", jobs=jobs, panel_path=tiny_panel(root / "panel.parquet"),
+                            dataset="demonstration", progress=False)

@@ -94,23 +94,15 @@ def shipped_batch(tmp_path_factory, shipped_panel):
     return report.BatchResult(Path(saved["out_dir"]), Path(saved["index"]), saved["periods"])
 
 
-def _batch_parameters(name: str, panel) -> dict:
-    """The parameters the batch gave ``name`` (beside each declared default)."""
-    from soe_analysis.report.notebook_params import notebook_parameters
-
-    declared = notebook_parameters(NOTEBOOKS / name)
-    given = {"as_of": BATCH_PERIOD, "lang": "zh", "panel_path": str(panel)}
-    return {key: given.get(key, p.default) for key, p in declared.items()}
-
-
 def _batch_run(request, name: str, parameters: dict) -> NotebookRun | None:
     """The batch's executed ``name`` when ``parameters`` are the batch's own; None otherwise."""
     from soe_analysis import config
     from soe_analysis.report.notebook_params import notebook_parameters
 
     declared = notebook_parameters(NOTEBOOKS / name)
-    effective = {key: parameters.get(key, p.default) for key, p in declared.items()}
-    if set(parameters) - set(declared) or effective != _batch_parameters(name, config.PANEL_FILE):
+    given = {"as_of": BATCH_PERIOD, "lang": "zh", "panel_path": str(config.PANEL_FILE)}  # what the batch passes
+    if set(parameters) - set(declared) or any(parameters.get(key, p.default) != given.get(key, p.default)
+                                              for key, p in declared.items()):
         return None
     result = request.getfixturevalue("shipped_batch")
     [manifest] = result.periods

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from soe_analysis import report as batch
-from tests.batch_fixtures import chart_notebook, figures_notebook, tiny_panel
+from tests.batch_fixtures import chart_notebook, figures_notebook, tiny_batch
 from tests.browser import chromium, open_page, open_pages, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
@@ -17,15 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     executable = chromium()
-    root = tmp_path_factory.mktemp("browser")
-    notebooks = root / "notebooks"
-    notebooks.mkdir()
-    figures_notebook(notebooks)
-    chart_notebook(notebooks)
-    panel = tiny_panel(root / "panel.parquet")
-    periods = [batch.ReportPeriod("2022-10", "2022-10")]
-    result = batch.run_batch(periods, notebooks_dir=notebooks, out_dir=root / "reports", jobs=2,
-                             panel_path=panel, dataset="demonstration", progress=False)
+    result = tiny_batch(tmp_path_factory.mktemp("browser"), figures_notebook, chart_notebook)
     assert result.ok, result.failures
     return executable, result
 

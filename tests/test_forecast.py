@@ -232,27 +232,34 @@ def test_p_reach_is_the_share_of_draws_at_the_target():
     assert fc.summarise_draws(np.array([1.0, np.nan, 3.0]), 2.0, 2.0)["p_reach"] == pytest.approx(0.5)
     assert np.isnan(fc.summarise_draws(np.array([np.nan]), 2.0, 2.0)["p_reach"])
     assert np.isnan(fc.summarise_draws(draws, 5.5, None)["p_reach"])  # no target, no probability
-def test_year_ahead_intervals_cover_at_the_nominal_rate():
-    """Known growth 5% ± 3% a year (log), fixed monthly shares: the growth intervals of
-    ``mean_growth`` from December origins cover the realised growth about 80% / 95% of the time."""
+def _year_ahead_hits(seeds: int, method: str, record) -> dict[int, list[bool]]:
+    """Known growth 5% ± 3% a year (log), June at 45% of the year, 2000–2021, one series per seed:
+    whether ``method``'s growth intervals from December origins (``record(series, with_base=False)``
+    rows) held the realised growth, at 80% and 95% (t quantiles from scipy.stats, not our own)."""
     from scipy import stats
 
-    from soe_analysis import forecast_nextyear as nx
-
     hits = {80: [], 95: []}
-    for seed in range(40):
+    for seed in range(seeds):
         rng = np.random.default_rng(seed)
         years = list(range(2000, 2022))
         fy = 100 * np.exp(np.cumsum(0.05 + 0.03 * rng.standard_normal(len(years))))
         levels = fc.empty_table(years)
         levels[6], levels[12] = fy * 0.45, fy
-        rec = nx.next_year_record(fc.YtdSeries(levels, None, "flow"), with_base=False)
-        rows = rec[(rec["method"] == "mean_growth") & (rec["month"] == 12) & np.isfinite(rec["sigma_g"])
+        rec = record(fc.YtdSeries(levels, None, "flow"), with_base=False)
+        rows = rec[(rec["method"] == method) & (rec["month"] == 12) & np.isfinite(rec["sigma_g"])
                    & np.isfinite(rec["realised"])]
         for r in rows.itertuples():
-            for level in hits:
-                q = stats.t.ppf(0.5 + level / 200, r.df_g)
-                hits[level].append(abs(r.realised - r.growth) <= q * r.sigma_g)
+            for level, hit in hits.items():
+                hit.append(abs(r.realised - r.growth) <= stats.t.ppf(0.5 + level / 200, r.df_g) * r.sigma_g)
+    return hits
+
+
+def test_year_ahead_intervals_cover_at_the_nominal_rate():
+    """Known growth 5% ± 3% a year (log), fixed monthly shares: the growth intervals of
+    ``mean_growth`` from December origins cover the realised growth about 80% / 95% of the time."""
+    from soe_analysis import forecast_nextyear as nx
+
+    hits = _year_ahead_hits(40, "mean_growth", nx.next_year_record)
     n = len(hits[80])
     assert n > 500
     assert 0.74 <= np.mean(hits[80]) <= 0.86  # nominal 0.80 (binomial s.e. ≈ 0.017, plus years' overlap)
@@ -350,24 +357,9 @@ def test_nested_year_ahead_intervals_are_not_narrower_than_nominal():
     nested rule's own past errors, cover at least the nominal rate. They carry the errors of
     its first years (the fallback, a choice made on 2–3 years), so in a stationary series they
     are conservative (about 91% / 99% over 40 seeds), never narrow."""
-    from scipy import stats
-
     from soe_analysis import forecast_nextyear as nx
 
-    hits = {80: [], 95: []}
-    for seed in range(20):
-        rng = np.random.default_rng(seed)
-        years = list(range(2000, 2022))
-        fy = 100 * np.exp(np.cumsum(0.05 + 0.03 * rng.standard_normal(len(years))))
-        levels = fc.empty_table(years)
-        levels[6], levels[12] = fy * 0.45, fy
-        rec = nx.with_nested(nx.next_year_record(fc.YtdSeries(levels, None, "flow"), with_base=False))
-        rows = rec[(rec["method"] == "nested") & (rec["month"] == 12) & np.isfinite(rec["sigma_g"])
-                   & np.isfinite(rec["realised"])]
-        for r in rows.itertuples():
-            for level, hit in hits.items():
-                q = stats.t.ppf(0.5 + level / 200, r.df_g)
-                hit.append(abs(r.realised - r.growth) <= q * r.sigma_g)
+    hits = _year_ahead_hits(20, "nested", lambda s, **kw: nx.with_nested(nx.next_year_record(s, **kw)))
     assert len(hits[80]) > 250
     assert 0.78 <= np.mean(hits[80]) <= 0.97  # nominal 0.80, conservative by design
     assert np.mean(hits[95]) >= 0.93

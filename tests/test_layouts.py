@@ -146,9 +146,8 @@ def test_form_unknown_enterprise_names_what_was_tried(tmp_path):
     assert len(errors) == 1 and "unknown enterprise '丙公司'" in errors.iloc[0]["message"]
 
 
-def test_restated_prior_year_warns_and_headline_uses_the_reported_basis(tmp_path):
-    raw, out = tmp_path / "raw", tmp_path / "out"
-    # 2022: 甲 revenue 240, 乙 80 (万元); the 2023 report restates 甲's prior year as 250 (scope change)
+def _restated_raw(raw):
+    """2022: 甲 revenue 240, 乙 80 (万元); the 2023 summary table restates 甲's prior year as 250 (scope change)."""
     write_flash_csv(raw / "2022年1-3月.csv", [
         dict(enterprise="甲集团", period="2022年1-3月", total_assets=900, total_liabilities=550, equity=350,
              revenue=240, total_profit=15, investment_completed=40),
@@ -156,6 +155,11 @@ def test_restated_prior_year_warns_and_headline_uses_the_reported_basis(tmp_path
              revenue=80, total_profit=12, investment_completed=4)])
     write_grid_csv(raw / "2023年1-3月汇总.csv", summary_rows("2023年1-3月", SUMMARY_2023_03))
     _aliases(raw / "enterprise_aliases.csv")
+    return raw
+
+
+def test_restated_prior_year_warns_and_headline_uses_the_reported_basis(tmp_path):
+    raw, out = _restated_raw(tmp_path / "raw"), tmp_path / "out"
     result = ingest(raw, out)
     assert result.ok, result.quality
     restated = result.quality[result.quality["message"].str.contains("restatement")]
@@ -167,14 +171,7 @@ def test_restated_prior_year_warns_and_headline_uses_the_reported_basis(tmp_path
 
 
 def test_headline_json_yoy_basis(tmp_path, capsys):
-    raw, out = tmp_path / "raw", tmp_path / "out"
-    write_flash_csv(raw / "2022年1-3月.csv", [
-        dict(enterprise="甲集团", period="2022年1-3月", total_assets=900, total_liabilities=550, equity=350,
-             revenue=240, total_profit=15, investment_completed=40),
-        dict(enterprise="乙集团", period="2022年1-3月", total_assets=470, total_liabilities=180, equity=290,
-             revenue=80, total_profit=12, investment_completed=4)])
-    write_grid_csv(raw / "2023年1-3月汇总.csv", summary_rows("2023年1-3月", SUMMARY_2023_03))
-    _aliases(raw / "enterprise_aliases.csv")
+    raw, out = _restated_raw(tmp_path / "raw"), tmp_path / "out"
     assert ingest(raw, out).ok
     capsys.readouterr()
     assert main(["headline", "--as-of", "2023-03", "--panel", str(out / "panel.parquet"), "--json"]) == 0

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from soe_analysis import report as batch
-from tests.batch_fixtures import tiny_panel, write_notebook
+from tests.batch_fixtures import tiny_batch, write_notebook
 from tests.browser import ARGS, chromium, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
@@ -44,13 +43,7 @@ def _page_notebook(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     executable = chromium()
-    root = tmp_path_factory.mktemp("print")
-    notebooks = root / "notebooks"
-    notebooks.mkdir()
-    _page_notebook(notebooks)
-    result = batch.run_batch([batch.ReportPeriod("2022-10", "2022-10")], notebooks_dir=notebooks,
-                             out_dir=root / "reports", jobs=1, panel_path=tiny_panel(root / "panel.parquet"),
-                             dataset="demonstration", progress=False)
+    result = tiny_batch(tmp_path_factory.mktemp("print"), _page_notebook, jobs=1)
     assert result.ok, result.failures
     with serve(result.out_dir) as origin:
         yield executable, origin, result

@@ -69,6 +69,11 @@ def _line_of(column: str) -> str:
     return column[:-len("_ytd")] if column.endswith("_ytd") else column
 
 
+# the bases of a year-on-year comparison: the 上年同期 printed in this month's report, last
+# year's own report of the month, or some of each
+REPORTED, OWN, MIXED = "reported_prior_year", "panel_prior_year", "mixed"
+
+
 def prior_year_ytd(panel: pd.DataFrame, month, line: str) -> tuple[pd.Series, pd.Series]:
     """Per enterprise reporting at ``month``: the prior-year figure to compare with, and its basis.
 
@@ -93,7 +98,7 @@ def prior_year_by_line(panel: pd.DataFrame, month, lines) -> dict[str, tuple[pd.
         reported_col = reported_column(line, "prior")
         reported = now[reported_col] if reported_col in now else pd.Series(np.nan, index=now.index)
         values = reported.where(reported.notna(), own)
-        basis = pd.Series(np.where(reported.notna(), "reported_prior_year", "panel_prior_year"), index=now.index)
+        basis = pd.Series(np.where(reported.notna(), REPORTED, OWN), index=now.index)
         keep = values.notna()
         out[given] = (values[keep].astype(float), basis[keep])
     return out
@@ -103,17 +108,19 @@ def reported_prior(panel: pd.DataFrame, month, column: str) -> pd.Series | None:
     """:func:`prior_year_ytd` values when some enterprise reported 上年同期 for ``column`` that
     month; None otherwise (the caller keeps its like-for-like panel comparison)."""
     values, basis = prior_year_ytd(panel, month, column)
-    return values if (basis == "reported_prior_year").any() else None
+    return values if (basis == REPORTED).any() else None
+
+
+def combined_basis(bases) -> str:
+    """The basis of several year-on-year comparisons: :data:`REPORTED` or :data:`OWN` when every
+    one is on that basis, :data:`MIXED` when they differ, :data:`OWN` when there are none."""
+    kinds = set(bases)
+    return MIXED if len(kinds) > 1 else kinds.pop() if kinds else OWN
 
 
 def yoy_basis(panel: pd.DataFrame, month, lines=("revenue", "total_profit")) -> str:
-    """``reported_prior_year`` when every enterprise's prior-year figure for ``lines`` was reported,
-    ``panel_prior_year`` when none was, ``mixed`` otherwise."""
-    bases = pd.concat([basis for _, basis in prior_year_by_line(panel, month, lines).values()])
-    kinds = set(bases)
-    if kinds == {"reported_prior_year"}:
-        return "reported_prior_year"
-    return "mixed" if len(kinds) > 1 else "panel_prior_year"
+    """:func:`combined_basis` of every enterprise's prior-year figure for ``lines``."""
+    return combined_basis(pd.concat([basis for _, basis in prior_year_by_line(panel, month, lines).values()]))
 
 
 def dataset_label(panel: pd.DataFrame) -> str:

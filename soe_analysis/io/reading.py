@@ -69,10 +69,6 @@ def match_header(text) -> tuple[str | None, str | None]:
 
     ``资产总额(万元)`` → ("total_assets", "万元"); ``所有者权益（合计）`` → ("equity", None).
     """
-    return _match_header(text)
-
-
-def _match_header(text) -> tuple[str | None, str | None]:
     key = header_key(text)
     if not key:
         return None, None
