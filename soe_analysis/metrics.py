@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .io.panel import as_of as cut_as_of
-from .io.panel import month_rows, prior_year_by_line, reported_prior, yoy_basis
+from .io.panel import REPORTED, month_rows, prior_year_by_line, yoy_basis
 from .periods import parse_month
 from .schema import ytd
 
@@ -190,18 +190,19 @@ def _sum(frame: pd.DataFrame, column: str) -> float:
 
 
 def compared_year_on_year(visible: pd.DataFrame, period, column: str, now: pd.DataFrame | None = None,
-                          before: pd.DataFrame | None = None) -> tuple[float, float, float]:
+                          before: pd.DataFrame | None = None, prior=None) -> tuple[float, float, float]:
     """(value, prior-year value, current value on the prior year's scope) of a column at ``period``.
 
     The prior-year figure is the reported 上年同期 where some enterprise printed it (the
     comparable basis), else last year's own panel rows of the enterprises present in both
     months (同口径); NaN without either. YoY is ``pct_change(compared, prior)`` and the change
-    ``compared − prior``. ``now``/``before`` are the month's and the year-before's rows when the
-    caller already has them (:func:`month_rows` of ``visible``).
+    ``compared − prior``. ``now``/``before`` are the month's and the year-before's rows, and
+    ``prior`` the column's :func:`prior_year_by_line` answer, when the caller already has them.
     """
     now = month_rows(visible, period) if now is None else now
     value = _sum(now, column)
-    reported = reported_prior(visible, period, column)  # 上年同期 as reported: the comparable basis
+    values, basis = prior_year_by_line(visible, period, [column])[column] if prior is None else prior
+    reported = values if (basis == REPORTED).any() else None  # 上年同期 as reported: the comparable basis
     if reported is not None:
         return value, float(reported.sum()), _sum(now.loc[reported.index], column)
     before = month_rows(visible, period - 12) if before is None else before
@@ -220,19 +221,21 @@ def headline(panel: pd.DataFrame, as_of) -> dict:
     visible = cut_as_of(panel, period)
     now = month_rows(visible, period)
     before = month_rows(visible, period - 12)
+    compared_columns = ("total_assets", "equity", ytd("revenue"), ytd("total_profit"))
+    priors = prior_year_by_line(visible, period, compared_columns)  # the two months cut once
 
     def level_and_yoy(column: str) -> tuple[float, float, float]:
-        value, prev, compared = compared_year_on_year(visible, period, column, now, before)
+        value, prev, compared = compared_year_on_year(visible, period, column, now, before, priors[column])
         return value, prev, pct_change(compared, prev)
 
     assets, assets_prev, assets_yoy = level_and_yoy("total_assets")
     equity, equity_prev, equity_yoy = level_and_yoy("equity")
     liabilities = _sum(now, "total_liabilities")
     revenue, revenue_prev, revenue_yoy = level_and_yoy(ytd("revenue"))
-    profit, profit_prev, profit_compared = compared_year_on_year(visible, period, ytd("total_profit"), now, before)
+    profit, profit_prev, profit_compared = compared_year_on_year(visible, period, ytd("total_profit"), now, before,
+                                                                 priors[ytd("total_profit")])
     profit_change = profit_compared - profit_prev
-    prior_of = {line: values for line, (values, _) in
-                prior_year_by_line(visible, period, ("revenue", "total_profit")).items()}
+    prior_of = {line: priors[ytd(line)][0] for line in ("revenue", "total_profit")}
 
     by_enterprise = []
     for name, row in now.sort_values("total_assets", ascending=False).iterrows():

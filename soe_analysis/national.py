@@ -17,7 +17,7 @@ import pandas as pd
 
 from .metrics import compared_year_on_year, pct_change
 from .io.panel import as_of as cut_as_of
-from .io.panel import dataset_label, month_rows
+from .io.panel import dataset_label, month_rows, prior_year_by_line
 from .schema import ytd
 from .errors import UsageError
 from .params import as_names, check_as_of, check_lang, fill_params
@@ -104,7 +104,10 @@ def _city_growth(panel: pd.DataFrame, period: pd.Period) -> tuple[float, float]:
     the whole headline per release month cost seconds. Profit growth is NaN across a loss."""
     visible = cut_as_of(panel, period)
     now, before = month_rows(visible, period), month_rows(visible, period - 12)
-    _, revenue_prev, revenue_now = compared_year_on_year(visible, period, ytd("revenue"), now, before)
-    _, profit_prev, profit_now = compared_year_on_year(visible, period, ytd("total_profit"), now, before)
+    priors = prior_year_by_line(visible, period, (ytd("revenue"), ytd("total_profit")))
+    _, revenue_prev, revenue_now = compared_year_on_year(visible, period, ytd("revenue"), now, before,
+                                                         priors[ytd("revenue")])
+    _, profit_prev, profit_now = compared_year_on_year(visible, period, ytd("total_profit"), now, before,
+                                                       priors[ytd("total_profit")])
     profit_yoy = pct_change(profit_now, profit_prev) if profit_now > 0 else float("nan")
     return pct_change(revenue_now, revenue_prev), profit_yoy

@@ -104,13 +104,6 @@ def prior_year_by_line(panel: pd.DataFrame, month, lines) -> dict[str, tuple[pd.
     return out
 
 
-def reported_prior(panel: pd.DataFrame, month, column: str) -> pd.Series | None:
-    """:func:`prior_year_ytd` values when some enterprise reported 上年同期 for ``column`` that
-    month; None otherwise (the caller keeps its like-for-like panel comparison)."""
-    values, basis = prior_year_ytd(panel, month, column)
-    return values if (basis == REPORTED).any() else None
-
-
 def combined_basis(bases) -> str:
     """The basis of several year-on-year comparisons: :data:`REPORTED` or :data:`OWN` when every
     one is on that basis, :data:`MIXED` when they differ, :data:`OWN` when there are none."""
