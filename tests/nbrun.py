@@ -14,9 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-import papermill as pm
-
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -36,7 +33,9 @@ class NotebookRun:
     figures: dict
     path: Path
 
-    def notebook(self) -> nbformat.NotebookNode:
+    def notebook(self):
+        import nbformat
+
         return nbformat.read(self.path, as_version=4)
 
     def outputs(self) -> list[dict]:
@@ -58,6 +57,8 @@ def execute(name: str, out_dir: Path, parameters: dict | None = None, *, env: di
     os.environ.update({"PYTHONPATH": python_path, "SOE_ANALYSIS_KEYFIGURES": str(figures),
                        **(env or {})})
     try:
+        import papermill as pm  # here, not at the top: collection (every xdist worker) skips its import
+
         pm.execute_notebook(str(NOTEBOOKS / name), str(out_dir / name), parameters=parameters or {},
                             kernel_name="python3", cwd=str(NOTEBOOKS), execution_timeout=timeout,
                             progress_bar=False)
