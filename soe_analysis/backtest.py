@@ -80,12 +80,8 @@ def load_release_csv(path: str | Path | None = None, metric: str = "revenue_yi",
         raise UsageError(f"--metric must be a value column (*_yi or *_pct), got {metric!r}")
     yoy_col = metric[:-3] + "_yoy_pct" if metric.endswith("_yi") else None
     has_yoy = yoy_col in rows.columns
-    levels = empty_table(rows["year"])
-    yoy = empty_table(rows["year"])
-    for r in rows.itertuples(index=False):
-        levels.at[r.year, r.month_end] = getattr(r, metric)
-        if has_yoy:
-            yoy.at[r.year, r.month_end] = getattr(r, yoy_col)
+    levels = _year_month_table(rows, metric)
+    yoy = _year_month_table(rows, yoy_col if has_yoy else None)
     precision = rows["precision"].fillna("exact") if "precision" in rows else pd.Series("exact", index=rows.index)
     inexact = rows[(precision != "exact") & rows[metric].notna()]
     urls = rows["source_url"] if "source_url" in rows else pd.Series(np.nan, index=rows.index)
@@ -104,6 +100,17 @@ def load_release_csv(path: str | Path | None = None, metric: str = "revenue_yi",
         return stock_series_from_levels(levels, name=metric, unit=unit, meta=meta)
     return YtdSeries(levels, yoy if yoy.notna().any().any() else None, "flow", None,
                      name=metric, unit=unit, meta=meta)
+
+
+def _year_month_table(rows: pd.DataFrame, column: str | None) -> pd.DataFrame:
+    """A column of the release rows as a year × month table (all NaN when ``column`` is None)."""
+    years = empty_table(rows["year"]).index
+    values = np.full((len(years), len(MONTHS)), np.nan)
+    if column is not None:
+        # one row per (year, month): the reader rejects duplicates, so each cell is set once
+        at = (years.get_indexer(rows["year"].astype(int)), rows["month_end"].to_numpy(int) - 1)
+        values[at] = rows[column].to_numpy(dtype=float)
+    return pd.DataFrame(values, index=years, columns=MONTHS)
 
 
 def availability(series: YtdSeries) -> pd.DataFrame:

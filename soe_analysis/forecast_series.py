@@ -36,10 +36,29 @@ class YtdSeries:
     unit: str = "亿元"
     meta: dict = field(default_factory=dict)
 
+    # ``value`` is asked thousands of times per backtest: it reads a numpy copy of ``levels``
+    # made on first use. Assigning ``levels`` drops that copy; a frame changed in place is not
+    # seen (build the new frame, then assign it).
+    def __setattr__(self, name, value):
+        if name == "levels":
+            object.__setattr__(self, "_grid", None)
+        object.__setattr__(self, name, value)
+
+    def _lookup(self):
+        grid = getattr(self, "_grid", None)
+        if grid is None:
+            t = self.levels
+            grid = ({y: i for i, y in enumerate(t.index)}, {m: j for j, m in enumerate(t.columns)},
+                    t.to_numpy(dtype=float))
+            object.__setattr__(self, "_grid", grid)
+        return grid
+
     def value(self, year: int, month: int) -> float:
-        if year not in self.levels.index:
+        rows, cols, values = self._lookup()
+        i = rows.get(year)
+        if i is None:
             return float("nan")
-        return float(self.levels.at[year, month])
+        return float(values[i, cols[month]])
 
     def full_year(self, year: int) -> float:
         """The published (or, for a stock, December) value of a year; NaN if not known."""

@@ -98,9 +98,10 @@ def test_reproducible_for_a_seed(panel):
 
 def test_no_peeking_after_the_origin(panel):
     s = fc.ytd_series_from_panel(panel, "revenue")
-    poisoned = fc.YtdSeries(s.levels.copy(), None, "flow")
-    poisoned.levels.loc[2021, 11:] *= 1000  # later months of the year being forecast
-    poisoned.levels.loc[2022:] *= 1000  # and every later year
+    levels = s.levels.copy()
+    levels.loc[2021, 11:] *= 1000  # later months of the year being forecast
+    levels.loc[2022:] *= 1000  # and every later year
+    poisoned = fc.YtdSeries(levels, None, "flow")
     clean = fc.forecast_year(s, 2021, 10, n_sims=100, seed=0)
     dirty = fc.forecast_year(poisoned, 2021, 10, n_sims=100, seed=0)
     assert dirty.point == pytest.approx(clean.point)
@@ -173,6 +174,23 @@ def _table(rows: dict) -> "fc.pd.DataFrame":
     return t
 
 
+def test_an_assigned_level_is_seen():
+    # value() reads a cached copy of the table: assigning a new table must replace it
+    levels = _table({2020: {6: 60, 12: 120}, 2021: {6: 66}})
+    s = fc.YtdSeries(levels, None, "flow")
+    assert s.value(2021, 6) == 66.0 and np.isnan(s.value(2021, 12)) and np.isnan(s.value(2019, 6))
+    assert fc.seasonal_share(s, 2021, 6, "ratio") == pytest.approx(132.0)  # 66 / (60/120)
+    changed = levels.copy()
+    changed.loc[2021, 6] = 75.0
+    changed.loc[2020, 12] = 150.0
+    s.levels = changed
+    assert s.value(2021, 6) == 75.0 and s.value(2020, 12) == 150.0 and s.full_year(2020) == 150.0
+    assert fc.seasonal_share(s, 2021, 6, "ratio") == pytest.approx(187.5)  # 75 / (60/150)
+    # a series cut at an origin reads its own table, not the original's
+    seen = fc.cut(s, 2020, 6)
+    assert np.isnan(seen.value(2020, 12)) and s.value(2020, 12) == 150.0
+
+
 def test_recent_growth_by_hand():
     # 2020: 10 a month (YTD 60, 90, 120); 2021: Jul–Sep flow 102 − 66 = 36 vs 90 − 60 = 30 in 2020
     levels = _table({2020: {6: 60, 9: 90, 12: 120}, 2021: {6: 66, 7: 78, 9: 102}})
@@ -211,10 +229,11 @@ def test_no_peeking_on_the_national_releases():
     from soe_analysis import backtest as bt
 
     s = bt.load_release_csv(None, "revenue_yi")
-    poisoned = fc.YtdSeries(s.levels.copy(), s.yoy.copy(), "flow")
-    for table in (poisoned.levels, poisoned.yoy):
+    levels, yoy = s.levels.copy(), s.yoy.copy()
+    for table in (levels, yoy):
         table.loc[2019, 11:] *= 1000  # the months after the origin, levels and published growth
         table.loc[2020:] *= 1000  # and every later year
+    poisoned = fc.YtdSeries(levels, yoy, "flow")
     clean = fc.forecast_year(s, 2019, 10, n_sims=50, seed=0)
     dirty = fc.forecast_year(poisoned, 2019, 10, n_sims=50, seed=0)
     assert clean.row["weights"] == dirty.row["weights"] and set(clean.row["weights"]) == {
