@@ -160,16 +160,19 @@ def _calibrate(record: pd.DataFrame) -> pd.DataFrame:
     """Growth-error scale per row from earlier target years' errors at nearby origin months."""
     year, month = record["year"].to_numpy(int), record["month"].to_numpy(int)
     method, error = record["method"].to_numpy(object), record["error"].to_numpy(float)
-    finite = np.isfinite(error)
-    sig, dfs, ns = [], [], []
-    for y, m, name in zip(year, month, method):
-        # outcomes known before this origin: target years ≤ Y − 2 (≤ Y − 1 from December)
-        last = y - 1 if m == 12 else known_before(int(y), "next")
-        keep = finite & (method == name) & (year <= last) & (np.abs(month - m) <= NEXT_WINDOW)
-        s, d, n = year_sigma(error[keep], year[keep])
-        sig.append(s if n >= MIN_ERRORS else np.nan)
-        dfs.append(d)
-        ns.append(n)
+    sig, dfs = np.empty(len(record)), np.empty(len(record))
+    ns = np.empty(len(record), int)
+    for name in dict.fromkeys(method):  # each method's rows apart: one mask per method, not per row
+        rows = np.flatnonzero(method == name)
+        own = rows[np.isfinite(error[rows])]  # in record order, as year_sigma always saw them
+        own_year, own_month, own_error = year[own], month[own], error[own]
+        for i in rows:
+            y, m = year[i], month[i]
+            # outcomes known before this origin: target years ≤ Y − 2 (≤ Y − 1 from December)
+            last = y - 1 if m == 12 else known_before(int(y), "next")
+            keep = (own_year <= last) & (np.abs(own_month - m) <= NEXT_WINDOW)
+            s, d, n = year_sigma(own_error[keep], own_year[keep])
+            sig[i], dfs[i], ns[i] = (s if n >= MIN_ERRORS else np.nan), d, n
     return record.assign(sigma_g=sig, df_g=dfs, n_cal=ns)
 
 

@@ -6,7 +6,6 @@ skill weights at (y, m) use only forecasts of *earlier years* whose outcome is k
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
@@ -14,6 +13,7 @@ import pandas as pd
 
 from .forecast_methods import (DEFAULT_METHOD, METHODS, MIN_ERRORS, POINT_METHODS, scaled_error,
                                state_space, weight, _state_space_fit)
+from .forecast_quantiles import t_quantile
 from .forecast_series import MONTHS, YtdSeries, arithmetic_mode, cut
 
 # the default combines these (see _skill_weights); the others are reported beside it
@@ -177,8 +177,14 @@ def year_sigma(err, years) -> tuple[float, float, int]:
     err, years = np.asarray(err, float), np.asarray(years)
     if len(err) == 0:
         return float("nan"), float("nan"), 0
-    _, which = np.unique(years, return_inverse=True)
-    per_year = np.bincount(which, weights=err**2) / np.bincount(which)
+    if years.dtype.kind in "iu":  # integer years: bins by offset, the empty ones dropped (no sort)
+        which = years - years.min()
+        counts = np.bincount(which)
+        present = counts > 0
+        per_year = np.bincount(which, weights=err**2)[present] / counts[present]
+    else:
+        _, which = np.unique(years, return_inverse=True)
+        per_year = np.bincount(which, weights=err**2) / np.bincount(which)
     n = int(len(per_year))
     return float(np.sqrt(per_year.mean() * (1 + 1 / n))), float(n - 1), n
 
@@ -235,18 +241,6 @@ def _skill_weights(points: dict, errors_all: dict) -> dict:
         inv[k] = 1.0 / max(mse, 1e-12)
     total = sum(inv.values())
     return {k: v / total for k, v in inv.items()}
-
-
-@functools.lru_cache(maxsize=256)  # a few levels × a few degrees of freedom, asked at every origin
-def t_quantile(p: float, df: float) -> float:
-    """Quantile of Student's t with ``df`` degrees of freedom (the normal's for infinite ``df``).
-
-    ``scipy.stats.t.ppf`` and ``norm.ppf`` compute exactly these (``stdtrit``, ``ndtri``);
-    importing ``scipy.stats`` for them cost every forecasting kernel a second or more.
-    """
-    from scipy.special import ndtri, stdtrit
-
-    return float(stdtrit(df, p)) if np.isfinite(df) else float(ndtri(p))
 
 
 def _interval(point, sigma, df, month, mode, level):

@@ -389,10 +389,18 @@ def test_t_quantiles_are_scipy_stats_own():
 
     from soe_analysis.forecast_record import t_quantile
 
-    for p in (0.9, 0.975):
-        for df in (1.0, 2.0, 5.0, 30.0):
-            assert t_quantile(p, df) == stats.t.ppf(p, df)  # the same function, not an approximation
+    from soe_analysis.forecast_quantiles import MAX_TABLE_DF, tabled_quantile
+    from soe_analysis.forecast_record import LEVELS
+
+    # every tabled entry (df 1..30 and ∞, at the levels' own p) and some scipy is asked for
+    probabilities = [0.5 + level / 2 for level in LEVELS]
+    assert probabilities == [0.9, 0.975] and tabled_quantile(0.9, 3.0) is not None
+    for p in probabilities:
+        for df in (*range(1, MAX_TABLE_DF + 1), 31.0, 2.5):
+            assert t_quantile(p, float(df)) == stats.t.ppf(p, df)  # the same numbers, not approximations
         assert t_quantile(p, float("inf")) == stats.norm.ppf(p)
+    assert tabled_quantile(0.9, 31.0) is None and tabled_quantile(0.9, 2.5) is None
+    assert t_quantile(0.7, 4.0) == stats.t.ppf(0.7, 4.0)  # a level outside the table
 
 
 def test_state_space_rows_only_when_asked_and_the_rest_unchanged(panel):
