@@ -128,8 +128,10 @@ def _state_space_fit(series: YtdSeries, year: int, month: int, mode: str):
         centre = float(np.nanmean(z.to_numpy()))
         model = UnobservedComponents((z.to_numpy() - centre) / scale, level="local level")
         try:
-            res = model.fit(disp=False, method="nm", maxiter=MAX_ITER)
-            pred = res.get_forecast(1)
+            # the estimates, then one Kalman filter pass for the forecast: fit() would also run
+            # the smoother and the parameters' covariance, neither of which the forecast uses
+            params = model.fit(disp=False, method="nm", maxiter=MAX_ITER, return_params=True)
+            pred = model.filter(params, cov_type="none").get_forecast(1)
             mean = centre + float(np.asarray(pred.predicted_mean)[0]) * scale
             var = float(np.asarray(pred.var_pred_mean)[0]) * scale**2
         except Exception:  # a degenerate fit: the method is simply unavailable here
