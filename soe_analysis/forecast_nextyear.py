@@ -120,7 +120,8 @@ def _origins(series: YtdSeries) -> list[tuple[int, int]]:
 
 
 def next_year_record(series: YtdSeries, current: pd.DataFrame | None = None, *,
-                     until: tuple[int, int] | None = None, with_base: bool = True) -> pd.DataFrame:
+                     until: tuple[int, int] | None = None, with_base: bool = True,
+                     calibrate: bool = True) -> pd.DataFrame:
     """Every next-year forecast in pseudo-real time: one row per origin (Y−1, m) and method.
 
     Columns: year (the target year Y), month (the origin month in Y−1), method, mode, point,
@@ -129,6 +130,8 @@ def next_year_record(series: YtdSeries, current: pd.DataFrame | None = None, *,
     scores g), error (realised − g). Calibration (sigma_g, df_g, n_cal) uses only target years
     ≤ :func:`known_before`, i.e. outcomes published before the origin. ``with_base=False``
     skips this year's forecasts (points NaN) for a caller that simulates the base itself.
+    ``calibrate=False`` leaves sigma_g/df_g/n_cal empty for a caller that calibrates every row
+    after adding the nested ones (:func:`with_nested`), instead of twice.
     """
     base = _base_rows(series, current) if with_base else {}
     rows, earlier = [], {}
@@ -153,6 +156,8 @@ def next_year_record(series: YtdSeries, current: pd.DataFrame | None = None, *,
     record = pd.DataFrame(rows)
     if record.empty:
         return record
+    if not calibrate:  # the columns in their place, the values to come
+        return record.assign(sigma_g=np.nan, df_g=np.nan, n_cal=0)
     return _calibrate(record)
 
 
@@ -239,7 +244,7 @@ def with_nested(record: pd.DataFrame) -> pd.DataFrame:
 
 def next_year_backtest_record(series: YtdSeries, current: pd.DataFrame | None = None) -> pd.DataFrame:
     """The scored record: calibrated rows, intervals, and the nested default's rows."""
-    record = with_nested(next_year_record(series, current))
+    record = with_nested(next_year_record(series, current, calibrate=False))
     return add_intervals(record) if len(record) else record
 
 
@@ -252,7 +257,8 @@ def next_year_forecast(series: YtdSeries, origin: tuple[int, int], *, method: st
     from the caller's own current-year simulation (points here are NaN).
     """
     seen = cut(series, *origin)
-    record = next_year_record(seen, until=origin, with_base=False)
+    # the nested rows are calibrated with every other row by with_nested
+    record = next_year_record(seen, until=origin, with_base=False, calibrate=method != NESTED)
     target = origin[0] + 1
     if record.empty:
         return {"row": None, "method": method}

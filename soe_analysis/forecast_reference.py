@@ -49,6 +49,7 @@ def _records(state_space: bool = False) -> dict:
     return {h: pd.concat(frames, ignore_index=True) for h, frames in out.items()}
 
 
+@lru_cache(maxsize=64)  # the records never change in a process; every target asks the same few
 def reference_sigma(horizon: str, method: str, month: int) -> tuple[float, float, int]:
     """(σ, d.f., years) of a method's errors in the national backtest at origin months ±2.
 
@@ -73,6 +74,11 @@ def reference_coverage(horizon: str, month: int, method: str = "nested", window:
     Revenue and total profit pooled; ``n_interval`` intervals from ``n_years`` metric-years say
     how much the figure rests on (one year moves it by 100 / n_years points or more).
     """
+    return dict(_coverage(horizon, int(month), method, int(window)))  # a copy: callers may edit it
+
+
+@lru_cache(maxsize=64)
+def _coverage(horizon: str, month: int, method: str, window: int) -> dict:
     record = _records(False)[horizon]
     r = record[(record["method"] == method) & ((record["month"] - month).abs() <= window)]
     r = r[r["in80"].notna()]
