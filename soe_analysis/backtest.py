@@ -179,10 +179,8 @@ def summarise(record: pd.DataFrame) -> pd.DataFrame:
     ``n`` counts forecasts with a point; ``n_interval`` those that also had an interval (enough
     past errors to calibrate); coverage is over the latter, NaN when there are none.
     """
-    rows = []
     valid = record[np.isfinite(record["point_level"])]
-    for (method, month), g in valid.groupby(["method", "month"]):
-        rows.append(_stats(g, method, int(month)))
+    rows = [_stats(g, method, int(month)) for (method, month), g in _groups(valid, "method", "month")]
     out = pd.DataFrame(rows, columns=["method", "month", "n", "mape_pct", "bias_pct",
                                       "coverage80_pct", "coverage95_pct", "n_interval", "years"])
     order = {m: i for i, m in enumerate((*METHODS, *NEXT_METHODS, NESTED))}
@@ -194,21 +192,42 @@ def pooled(record: pd.DataFrame, months=None) -> pd.DataFrame:
     valid = record[np.isfinite(record["point_level"])]
     if months is not None:
         valid = valid[valid["month"].isin(list(months))]
-    rows = [_stats(g, method, None) for method, g in valid.groupby("method")]
+    rows = [_stats(g, method, None) for (method,), g in _groups(valid, "method")]
     out = pd.DataFrame(rows).drop(columns=["month"])
     known = [m for m in (*METHODS, *NEXT_METHODS, NESTED) if m in set(out["method"])]
     return out.set_index("method").reindex(known).reset_index()
 
 
-def _stats(g: pd.DataFrame, method: str, month) -> dict:
-    cov = {tag: _present(g[f"in{tag}"].to_numpy()) for tag in (80, 95)}
+_STAT_COLUMNS = ("ape_pct", "pe_pct", "in80", "in95", "year")
+
+
+def _groups(valid: pd.DataFrame, *keys: str):
+    """(key tuple, {column: values}) per group, sorted by key, rows in record order: what
+    ``groupby`` gives, on arrays (a frame per group was most of summarise's time)."""
+    columns = {c: valid[c].to_numpy() for c in _STAT_COLUMNS}
+    if not len(valid):
+        return []
+    codes, labels = zip(*(pd.factorize(valid[k], sort=True) for k in keys))
+    flat = np.ravel_multi_index(codes, [len(u) for u in labels]) if len(keys) > 1 else codes[0]
+    order = np.argsort(flat, kind="stable")
+    bounds = np.flatnonzero(np.diff(flat[order])) + 1
+    out = []
+    for rows in np.split(order, bounds):
+        key = tuple(u[c[rows[0]]] for u, c in zip(labels, codes))
+        out.append((key, {c: v[rows] for c, v in columns.items()}))
+    return out
+
+
+def _stats(g: dict, method: str, month) -> dict:
+    """The scores of one group; ``g`` maps each of :data:`_STAT_COLUMNS` to its values."""
+    cov = {tag: _present(g[f"in{tag}"]) for tag in (80, 95)}
     return {
-        "method": method, "month": month, "n": int(len(g)),
-        "mape_pct": _nanmean(g["ape_pct"].to_numpy()), "bias_pct": _nanmean(g["pe_pct"].to_numpy()),
+        "method": method, "month": month, "n": int(len(g["year"])),
+        "mape_pct": _nanmean(g["ape_pct"]), "bias_pct": _nanmean(g["pe_pct"]),
         "coverage80_pct": float(cov[80].sum() / len(cov[80]) * 100) if len(cov[80]) else float("nan"),
         "coverage95_pct": float(cov[95].sum() / len(cov[95]) * 100) if len(cov[95]) else float("nan"),
         "n_interval": int(len(cov[80])),
-        "years": sorted({int(y) for y in g["year"].to_numpy()}),
+        "years": sorted({int(y) for y in g["year"]}),
     }
 
 
