@@ -25,9 +25,7 @@ RECENT_SPAN = 3  # recent_growth looks at most this many months back
 
 def _past_pairs(series: YtdSeries, year: int, month: int) -> tuple[np.ndarray, np.ndarray]:
     """(YTD at ``month``, full year) of earlier years that have both (arrays: this runs per origin)."""
-    t = series.levels
-    earlier = np.asarray(t.index < year)
-    ytd, fy = t[month].to_numpy(dtype=float)[earlier], t[12].to_numpy(dtype=float)[earlier]
+    ytd, fy = series.earlier_years(year, month), series.earlier_years(year, 12)
     both = ~(np.isnan(ytd) | np.isnan(fy))
     return ytd[both], fy[both]
 
@@ -56,8 +54,8 @@ def same_period(series: YtdSeries, year: int, month: int, mode: str) -> float:
         if mode == "ratio":
             return prev_fy * x / prev_x
         return x + (prev_fy - prev_x)
-    if mode == "ratio" and series.yoy is not None and year in series.yoy.index:
-        growth = series.yoy.at[year, month]
+    if mode == "ratio":
+        growth = series.published_growth(year, month)
         if np.isfinite(growth):
             return prev_fy * (1 + growth / 100)
     return float("nan")
@@ -78,14 +76,15 @@ def recent_growth(series: YtdSeries, year: int, month: int, mode: str) -> float:
     prev_fy = series.value(year - 1, 12)
     if mode != "ratio" or not (np.isfinite(x) and np.isfinite(prev_fy)):
         return float("nan")
-    now = series.levels.loc[year]
-    growth = series.yoy.loc[year] if series.yoy is not None and year in series.yoy.index else None
-    before = series.levels.loc[year - 1] if year - 1 in series.levels.index else None
+
+    def now(k: int) -> float:
+        return series.value(year, k)
 
     def last_year(k: int, like_for_like: bool) -> float:
         if like_for_like:
-            return now[k] / (1 + growth[k] / 100) if growth is not None and np.isfinite(growth[k]) else np.nan
-        return before[k] if before is not None else np.nan
+            growth = series.published_growth(year, k)
+            return now(k) / (1 + growth / 100) if np.isfinite(growth) else np.nan
+        return series.value(year - 1, k)  # NaN when last year is not in the table
 
     for like_for_like in (True, False):
         prev_now = last_year(month, like_for_like)
@@ -93,8 +92,8 @@ def recent_growth(series: YtdSeries, year: int, month: int, mode: str) -> float:
             continue
         for start in range(max(month - RECENT_SPAN, 1), month):
             prev_start = last_year(start, like_for_like)
-            if np.isfinite(now[start]) and np.isfinite(prev_start):
-                flow, prev_flow = x - now[start], prev_now - prev_start
+            if np.isfinite(now(start)) and np.isfinite(prev_start):
+                flow, prev_flow = x - now(start), prev_now - prev_start
                 if not (flow > 0 and prev_flow > 0):
                     return float("nan")
                 prev_x = series.value(year - 1, month)

@@ -53,8 +53,9 @@ def _lfl_growth(series: YtdSeries, year: int, month: int, mode: str) -> float:
     """Growth of YTD at (year, month) over the same months a year before (like for like first)."""
     x, prev = series.value(year, month), series.value(year - 1, month)
     if mode == "ratio":
-        if series.yoy is not None and year in series.yoy.index and np.isfinite(series.yoy.at[year, month]):
-            return math.log1p(series.yoy.at[year, month] / 100)
+        growth = series.published_growth(year, month)
+        if np.isfinite(growth):
+            return math.log1p(growth / 100)
         return math.log(x / prev) if x > 0 and prev > 0 else float("nan")
     if np.isfinite(x) and np.isfinite(prev):
         return (x - prev) * 12 / month  # this year's change, at an annual pace

@@ -36,29 +36,42 @@ class YtdSeries:
     unit: str = "亿元"
     meta: dict = field(default_factory=dict)
 
-    # ``value`` is asked thousands of times per backtest: it reads a numpy copy of ``levels``
-    # made on first use. Assigning ``levels`` drops that copy; a frame changed in place is not
-    # seen (build the new frame, then assign it).
-    def __setattr__(self, name, value):
-        if name == "levels":
-            object.__setattr__(self, "_grid", None)
-        object.__setattr__(self, name, value)
-
-    def _lookup(self):
-        grid = getattr(self, "_grid", None)
-        if grid is None:
-            t = self.levels
-            grid = ({y: i for i, y in enumerate(t.index)}, {m: j for j, m in enumerate(t.columns)},
-                    t.to_numpy(dtype=float))
-            object.__setattr__(self, "_grid", grid)
-        return grid
+    # ``value`` and ``published_growth`` are asked thousands of times per backtest: they read a
+    # numpy copy of ``levels`` / ``yoy``, made on first use and kept with the frame it came from.
+    # A frame assigned in its place is read anew; a frame changed in place is not seen (build
+    # the new frame, then assign it).
+    def _grid(self, name: str):
+        """(year → row, month → column, values, years) of ``levels`` or ``yoy`` (None if absent)."""
+        table = getattr(self, name)
+        kept = self.__dict__.get("_grid_" + name)
+        if kept is None or kept[0] is not table:
+            grid = None if table is None else (
+                {y: i for i, y in enumerate(table.index)}, {m: j for j, m in enumerate(table.columns)},
+                table.to_numpy(dtype=float), table.index.to_numpy())
+            kept = (table, grid)  # the frame itself is held, so its id cannot be reused
+            self.__dict__["_grid_" + name] = kept
+        return kept[1]
 
     def value(self, year: int, month: int) -> float:
-        rows, cols, values = self._lookup()
+        """The table's value at (year, month); NaN for a year not in it."""
+        rows, cols, values, _ = self._grid("levels")
         i = rows.get(year)
         if i is None:
             return float("nan")
         return float(values[i, cols[month]])
+
+    def published_growth(self, year: int, month: int) -> float:
+        """The published YTD growth (%) at (year, month); NaN without one."""
+        grid = self._grid("yoy")
+        i = None if grid is None else grid[0].get(year)
+        if i is None:
+            return float("nan")
+        return float(grid[2][i, grid[1][month]])
+
+    def earlier_years(self, year: int, month: int) -> np.ndarray:
+        """``levels`` at ``month`` of the years before ``year``, in the table's order."""
+        _, cols, values, years = self._grid("levels")
+        return values[years < year, cols[month]]
 
     def full_year(self, year: int) -> float:
         """The published (or, for a stock, December) value of a year; NaN if not known."""

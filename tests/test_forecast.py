@@ -175,7 +175,7 @@ def _table(rows: dict) -> "fc.pd.DataFrame":
 
 
 def test_an_assigned_level_is_seen():
-    # value() reads a cached copy of the table: assigning a new table must replace it
+    # value() reads a numpy copy of the table: a table assigned in its place must be read anew
     levels = _table({2020: {6: 60, 12: 120}, 2021: {6: 66}})
     s = fc.YtdSeries(levels, None, "flow")
     assert s.value(2021, 6) == 66.0 and np.isnan(s.value(2021, 12)) and np.isnan(s.value(2019, 6))
@@ -189,6 +189,17 @@ def test_an_assigned_level_is_seen():
     # a series cut at an origin reads its own table, not the original's
     seen = fc.cut(s, 2020, 6)
     assert np.isnan(seen.value(2020, 12)) and s.value(2020, 12) == 150.0
+    # published growth likewise: none, then an assigned table, read through the same cache
+    assert np.isnan(s.published_growth(2021, 6))
+    assert fc.same_period(s, 2021, 6, "ratio") == pytest.approx(187.5)  # 150 × 75/60 (levels first)
+    s.yoy = _table({2021: {6: 10.0}}).reindex(changed.index)
+    assert s.published_growth(2021, 6) == 10.0 and np.isnan(s.published_growth(2020, 6))
+    # a shallow copy given a new table does not disturb the original's values
+    import copy
+
+    other = copy.copy(s)
+    other.levels = levels
+    assert other.value(2021, 6) == 66.0 and s.value(2021, 6) == 75.0
 
 
 def test_recent_growth_by_hand():
