@@ -37,7 +37,8 @@ import pandas as pd
 from . import config
 from .errors import DataError, UsageError
 from .forecast import (BASE_METHODS, DEFAULT_METHOD, METHODS, MONTHS, YtdSeries, empty_table,
-                       pseudo_real_time, scaled_error, stock_series_from_levels)
+                       pseudo_real_time, stock_series_from_levels)
+from .forecast_methods import scaled_errors
 from .forecast_nextyear import NEXT_METHODS, next_year_backtest_record
 from .forecast_select import CURRENT_CANDIDATES, CURRENT_FALLBACK, NESTED, add_nested
 
@@ -145,9 +146,7 @@ def run_backtest(series: YtdSeries, *, years: tuple[int, int] | None = None,
             raise UsageError("--horizon next is for flows (YTD) only")
         record = next_year_backtest_record(series, current)
     else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            err = [float(scaled_error(a, p, m, mode)) for a, p, m, mode in
-                   zip(current["actual"], current["point"], current["month"], current["mode"])]
+        err = scaled_errors(current["actual"], current["point"], current["month"], current["mode"])
         record = add_nested(current.assign(error=err), CURRENT_CANDIDATES, CURRENT_FALLBACK, "current")
     if record.empty:
         raise DataError("no forecast origin with an outcome in the data", file=series.meta.get("file"))

@@ -116,8 +116,8 @@ def _base_rows(series: YtdSeries, current: pd.DataFrame | None) -> dict:
 
 
 def _origins(series: YtdSeries) -> list[tuple[int, int]]:
-    has = series.levels.notna()
-    return [(int(y), int(m)) for y in series.levels.index for m in range(1, 13) if has.at[y, m]]
+    cells = series.levels[list(range(1, 13))].notna().to_numpy()  # months 1–12, by label
+    return [(int(y), m) for y, row in zip(series.levels.index, cells) for m, ok in enumerate(row, 1) if ok]
 
 
 def next_year_record(series: YtdSeries, current: pd.DataFrame | None = None, *,

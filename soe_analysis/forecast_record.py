@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .forecast_methods import (DEFAULT_METHOD, METHODS, MIN_ERRORS, POINT_METHODS, scaled_error,
-                               state_space, weight, _state_space_fit)
+                               scaled_errors, state_space, weight, _state_space_fit)
 from .forecast_quantiles import t_quantile
 from .forecast_series import MONTHS, YtdSeries, arithmetic_mode, cut
 
@@ -30,7 +30,8 @@ def _origins(series: YtdSeries) -> list[tuple[int, int]]:
     has = t.notna()
     if series.yoy is not None:
         has = has | series.yoy.reindex(index=t.index, columns=MONTHS).notna()
-    return [(int(y), int(m)) for y in t.index for m in range(1, 12) if has.at[y, m]]
+    cells = has[list(range(1, 12))].to_numpy()  # months 1–11, by label
+    return [(int(y), m) for y, row in zip(t.index, cells) for m, ok in enumerate(row, 1) if ok]
 
 
 _CACHE: dict = {}
@@ -256,7 +257,6 @@ def _interval(point, sigma, df, month, mode, level):
 def default_errors(record: pd.DataFrame, method: str = DEFAULT_METHOD) -> pd.Series:
     """Scaled past errors of a method, indexed by (year, month)."""
     r = record[(record["method"] == method) & np.isfinite(record["actual"]) & np.isfinite(record["point"])]
-    err = [float(scaled_error(a, p, m, mode)) for a, p, m, mode in
-           zip(r["actual"], r["point"], r["month"], r["mode"])]
+    err = scaled_errors(r["actual"], r["point"], r["month"], r["mode"])
     return pd.Series(err, index=pd.MultiIndex.from_arrays([r["year"], r["month"]]), dtype=float)
 

@@ -444,3 +444,18 @@ def test_targets_load_neither_statsmodels_nor_scipy_stats():
                           env={"PYTHONPATH": str(root), "MPLBACKEND": "Agg", "PATH": ""})
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_scaled_errors_row_by_row_in_each_rows_mode():
+    from soe_analysis.forecast_methods import scaled_error, scaled_errors
+
+    # ratio at month 6: log(110/100) / (6/12); additive at month 9: (5 − 8) / (3/12) = −12;
+    # a ratio row with a negative outcome has no log error (NaN), an additive one has
+    err = scaled_errors([110.0, 5.0, -1.0, -1.0], [100.0, 8.0, 2.0, 2.0], [6, 9, 3, 3],
+                        ["ratio", "additive", "ratio", "additive"])
+    assert err[0] == pytest.approx(np.log(1.1) * 2) and err[1] == pytest.approx(-12.0)
+    assert np.isnan(err[2]) and err[3] == pytest.approx(-4.0)  # (−1 − 2) / (9/12)
+    with np.errstate(invalid="ignore"):
+        one_by_one = [float(scaled_error(a, p, m, mode)) for a, p, m, mode in
+                      zip([110.0, 5.0], [100.0, 8.0], [6, 9], ["ratio", "additive"])]
+    assert err[:2].tolist() == one_by_one
