@@ -93,21 +93,33 @@ def cut(series: YtdSeries, year: int, month: int) -> YtdSeries:
     This is the only place data after a forecast origin is removed; every method receives the
     cut series, so none can peek at the months it forecasts.
     """
-    def _cut(table):
-        if table is None:
-            return None
-        # with numpy: this runs at every forecast origin, and pandas' indexing cost most of the backtest
-        keep = np.asarray(table.index <= year)
-        values = table.to_numpy(dtype=float)[keep]  # boolean selection copies
-        index = table.index[keep]
-        if year in index:
-            values[index.get_loc(year), np.asarray(table.columns) > month] = np.nan
-        return pd.DataFrame(values, index=index, columns=table.columns)
-
+    # on the series' numpy copies: this runs at every forecast origin, and pandas' indexing cost
+    # most of the backtest; the cut tables' own copies go with them (read without a rebuild)
+    tables = {name: _cut_table(getattr(series, name), series._grid(name), year, month)
+              for name in ("levels", "yoy")}
     base = series.base
     if base is not None:
         base = base.loc[base.index <= year]
-    return replace(series, levels=_cut(series.levels), yoy=_cut(series.yoy), base=base)
+    seen = replace(series, levels=tables["levels"][0], yoy=tables["yoy"][0], base=base)
+    for name, (_, kept) in tables.items():
+        seen.__dict__["_grid_" + name] = kept
+    return seen
+
+
+def _cut_table(table, grid, year: int, month: int):
+    """(the table cut at (year, month), its (frame, grid) pair as :meth:`YtdSeries._grid` keeps it)."""
+    if table is None:
+        return None, (None, None)
+    _, cols, values, years = grid
+    keep = years <= year
+    kept, kept_years = values[keep], years[keep]  # boolean selection copies
+    this_year = np.flatnonzero(kept_years == year)
+    if len(this_year):
+        kept[this_year[0], np.fromiter(cols, float, len(cols)) > month] = np.nan
+    index = table.index if keep.all() else table.index[keep]
+    frame = pd.DataFrame(kept, index=index, columns=table.columns)
+    rows = {y: i for i, y in enumerate(kept_years.tolist())}
+    return frame, (frame, (rows, cols, kept, kept_years))
 
 
 def ytd_series_from_panel(panel: pd.DataFrame, line: str, enterprises=None) -> YtdSeries:

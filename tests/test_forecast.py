@@ -459,3 +459,20 @@ def test_scaled_errors_row_by_row_in_each_rows_mode():
         one_by_one = [float(scaled_error(a, p, m, mode)) for a, p, m, mode in
                       zip([110.0, 5.0], [100.0, 8.0], [6, 9], ["ratio", "additive"])]
     assert err[:2].tolist() == one_by_one
+
+
+def test_a_cut_series_reads_what_its_tables_hold():
+    from soe_analysis import backtest as bt
+
+    s = bt.load_release_csv(None, "revenue_yi")
+    seen = fc.cut(s, 2019, 6)  # comes with its numpy copies made by cut, not rebuilt from the frames
+    fresh = fc.YtdSeries(seen.levels.copy(), seen.yoy.copy(), "flow")
+    assert list(seen.levels.index) == list(range(2013, 2020))
+    for year in range(2012, 2022):
+        for month in range(1, 13):
+            for a, b in ((seen.value(year, month), fresh.value(year, month)),
+                         (seen.published_growth(year, month), fresh.published_growth(year, month))):
+                assert a == b or (np.isnan(a) and np.isnan(b))
+    assert np.isnan(seen.value(2019, 7)) and seen.value(2019, 6) == s.value(2019, 6)
+    assert np.isnan(seen.published_growth(2019, 9)) and not np.isnan(s.published_growth(2019, 9))
+    assert np.isnan(seen.value(2020, 6)) and not np.isnan(s.value(2020, 6))
