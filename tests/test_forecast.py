@@ -398,10 +398,8 @@ def test_nested_year_ahead_intervals_are_not_narrower_than_nominal():
 def test_t_quantiles_are_scipy_stats_own():
     from scipy import stats
 
-    from soe_analysis.forecast_record import t_quantile
-
     from soe_analysis.forecast_quantiles import MAX_TABLE_DF, tabled_quantile
-    from soe_analysis.forecast_record import LEVELS
+    from soe_analysis.forecast_record import LEVELS, t_quantile
 
     # every tabled entry (df 1..30 and ∞, at the levels' own p) and some scipy is asked for
     probabilities = [0.5 + level / 2 for level in LEVELS]
