@@ -37,7 +37,8 @@ import pandas as pd
 from . import config
 from .errors import DataError, UsageError
 from .forecast import (BASE_METHODS, DEFAULT_METHOD, METHODS, MONTHS, YtdSeries, empty_table,
-                       pseudo_real_time, scaled_error, stock_series_from_levels)
+                       pseudo_real_time, stock_series_from_levels)
+from .forecast_methods import scaled_errors
 from .forecast_nextyear import NEXT_METHODS, next_year_backtest_record
 from .forecast_select import CURRENT_CANDIDATES, CURRENT_FALLBACK, NESTED, add_nested
 
@@ -80,12 +81,8 @@ def load_release_csv(path: str | Path | None = None, metric: str = "revenue_yi",
         raise UsageError(f"--metric must be a value column (*_yi or *_pct), got {metric!r}")
     yoy_col = metric[:-3] + "_yoy_pct" if metric.endswith("_yi") else None
     has_yoy = yoy_col in rows.columns
-    levels = empty_table(rows["year"])
-    yoy = empty_table(rows["year"])
-    for r in rows.itertuples(index=False):
-        levels.at[r.year, r.month_end] = getattr(r, metric)
-        if has_yoy:
-            yoy.at[r.year, r.month_end] = getattr(r, yoy_col)
+    levels = _year_month_table(rows, metric)
+    yoy = _year_month_table(rows, yoy_col if has_yoy else None)
     precision = rows["precision"].fillna("exact") if "precision" in rows else pd.Series("exact", index=rows.index)
     inexact = rows[(precision != "exact") & rows[metric].notna()]
     urls = rows["source_url"] if "source_url" in rows else pd.Series(np.nan, index=rows.index)
@@ -104,6 +101,17 @@ def load_release_csv(path: str | Path | None = None, metric: str = "revenue_yi",
         return stock_series_from_levels(levels, name=metric, unit=unit, meta=meta)
     return YtdSeries(levels, yoy if yoy.notna().any().any() else None, "flow", None,
                      name=metric, unit=unit, meta=meta)
+
+
+def _year_month_table(rows: pd.DataFrame, column: str | None) -> pd.DataFrame:
+    """A column of the release rows as a year × month table (all NaN when ``column`` is None)."""
+    years = empty_table(rows["year"]).index
+    values = np.full((len(years), len(MONTHS)), np.nan)
+    if column is not None:
+        # one row per (year, month): the reader rejects duplicates, so each cell is set once
+        at = (years.get_indexer(rows["year"].astype(int)), rows["month_end"].to_numpy(int) - 1)
+        values[at] = rows[column].to_numpy(dtype=float)
+    return pd.DataFrame(values, index=years, columns=MONTHS)
 
 
 def availability(series: YtdSeries) -> pd.DataFrame:
@@ -138,9 +146,7 @@ def run_backtest(series: YtdSeries, *, years: tuple[int, int] | None = None,
             raise UsageError("--horizon next is for flows (YTD) only")
         record = next_year_backtest_record(series, current)
     else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            err = [float(scaled_error(a, p, m, mode)) for a, p, m, mode in
-                   zip(current["actual"], current["point"], current["month"], current["mode"])]
+        err = scaled_errors(current["actual"], current["point"], current["month"], current["mode"])
         record = add_nested(current.assign(error=err), CURRENT_CANDIDATES, CURRENT_FALLBACK, "current")
     if record.empty:
         raise DataError("no forecast origin with an outcome in the data", file=series.meta.get("file"))
@@ -172,10 +178,8 @@ def summarise(record: pd.DataFrame) -> pd.DataFrame:
     ``n`` counts forecasts with a point; ``n_interval`` those that also had an interval (enough
     past errors to calibrate); coverage is over the latter, NaN when there are none.
     """
-    rows = []
     valid = record[np.isfinite(record["point_level"])]
-    for (method, month), g in valid.groupby(["method", "month"]):
-        rows.append(_stats(g, method, int(month)))
+    rows = [_stats(g, method, int(month)) for (method, month), g in _groups(valid, "method", "month")]
     out = pd.DataFrame(rows, columns=["method", "month", "n", "mape_pct", "bias_pct",
                                       "coverage80_pct", "coverage95_pct", "n_interval", "years"])
     order = {m: i for i, m in enumerate((*METHODS, *NEXT_METHODS, NESTED))}
@@ -187,21 +191,42 @@ def pooled(record: pd.DataFrame, months=None) -> pd.DataFrame:
     valid = record[np.isfinite(record["point_level"])]
     if months is not None:
         valid = valid[valid["month"].isin(list(months))]
-    rows = [_stats(g, method, None) for method, g in valid.groupby("method")]
+    rows = [_stats(g, method, None) for (method,), g in _groups(valid, "method")]
     out = pd.DataFrame(rows).drop(columns=["month"])
     known = [m for m in (*METHODS, *NEXT_METHODS, NESTED) if m in set(out["method"])]
     return out.set_index("method").reindex(known).reset_index()
 
 
-def _stats(g: pd.DataFrame, method: str, month) -> dict:
-    cov = {tag: _present(g[f"in{tag}"].to_numpy()) for tag in (80, 95)}
+_STAT_COLUMNS = ("ape_pct", "pe_pct", "in80", "in95", "year")
+
+
+def _groups(valid: pd.DataFrame, *keys: str):
+    """(key tuple, {column: values}) per group, sorted by key, rows in record order: what
+    ``groupby`` gives, on arrays (a frame per group was most of summarise's time)."""
+    columns = {c: valid[c].to_numpy() for c in _STAT_COLUMNS}
+    if not len(valid):
+        return []
+    codes, labels = zip(*(pd.factorize(valid[k], sort=True) for k in keys))
+    flat = np.ravel_multi_index(codes, [len(u) for u in labels]) if len(keys) > 1 else codes[0]
+    order = np.argsort(flat, kind="stable")
+    bounds = np.flatnonzero(np.diff(flat[order])) + 1
+    out = []
+    for rows in np.split(order, bounds):
+        key = tuple(u[c[rows[0]]] for u, c in zip(labels, codes))
+        out.append((key, {c: v[rows] for c, v in columns.items()}))
+    return out
+
+
+def _stats(g: dict, method: str, month) -> dict:
+    """The scores of one group; ``g`` maps each of :data:`_STAT_COLUMNS` to its values."""
+    cov = {tag: _present(g[f"in{tag}"]) for tag in (80, 95)}
     return {
-        "method": method, "month": month, "n": int(len(g)),
-        "mape_pct": _nanmean(g["ape_pct"].to_numpy()), "bias_pct": _nanmean(g["pe_pct"].to_numpy()),
+        "method": method, "month": month, "n": int(len(g["year"])),
+        "mape_pct": _nanmean(g["ape_pct"]), "bias_pct": _nanmean(g["pe_pct"]),
         "coverage80_pct": float(cov[80].sum() / len(cov[80]) * 100) if len(cov[80]) else float("nan"),
         "coverage95_pct": float(cov[95].sum() / len(cov[95]) * 100) if len(cov[95]) else float("nan"),
         "n_interval": int(len(cov[80])),
-        "years": sorted({int(y) for y in g["year"].to_numpy()}),
+        "years": sorted({int(y) for y in g["year"]}),
     }
 
 

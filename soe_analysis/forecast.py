@@ -67,8 +67,8 @@ import pandas as pd
 
 from .errors import SoeError, UsageError
 from .forecast_methods import (BASE_METHODS, DEFAULT_METHOD, METHODS, MIN_ERRORS, POINT_METHODS,
-                               recent_growth, run_rate, same_period, scaled_error, seasonal_share,
-                               state_space, weight)
+                               recent_growth, run_rate, same_period, scaled_error, scaled_errors,
+                               seasonal_share, state_space, weight)
 from .forecast_record import (DEFAULT_FALLBACK, DEFAULT_MEMBERS, LEVELS, WINDOW, _origins,
                               _skill_weights, default_errors, pseudo_real_time)
 from .forecast_nextyear import next_year_forecast
@@ -141,9 +141,7 @@ def forecast_year(series: YtdSeries, year: int, month: int, *, method: str = DEF
 def _nested_current(record: pd.DataFrame, year: int) -> str:
     """The current-year candidate with the lowest per-year error before ``year``."""
     done = record[np.isfinite(record["actual"]) & (record["year"] < year)]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        err = [float(scaled_error(a, p, m, mode)) for a, p, m, mode in
-               zip(done["actual"], done["point"], done["month"], done["mode"])]
+    err = scaled_errors(done["actual"], done["point"], done["month"], done["mode"])
     scores = year_scores(done.assign(error=err)) if len(done) else pd.DataFrame(
         columns=["method", "year", "mse"])
     return choose(scores, year - 1, CURRENT_CANDIDATES, CURRENT_FALLBACK)[0]

@@ -25,9 +25,7 @@ RECENT_SPAN = 3  # recent_growth looks at most this many months back
 
 def _past_pairs(series: YtdSeries, year: int, month: int) -> tuple[np.ndarray, np.ndarray]:
     """(YTD at ``month``, full year) of earlier years that have both (arrays: this runs per origin)."""
-    t = series.levels
-    earlier = np.asarray(t.index < year)
-    ytd, fy = t[month].to_numpy(dtype=float)[earlier], t[12].to_numpy(dtype=float)[earlier]
+    ytd, fy = series.earlier_years(year, month), series.earlier_years(year, 12)
     both = ~(np.isnan(ytd) | np.isnan(fy))
     return ytd[both], fy[both]
 
@@ -56,8 +54,8 @@ def same_period(series: YtdSeries, year: int, month: int, mode: str) -> float:
         if mode == "ratio":
             return prev_fy * x / prev_x
         return x + (prev_fy - prev_x)
-    if mode == "ratio" and series.yoy is not None and year in series.yoy.index:
-        growth = series.yoy.at[year, month]
+    if mode == "ratio":
+        growth = series.published_growth(year, month)
         if np.isfinite(growth):
             return prev_fy * (1 + growth / 100)
     return float("nan")
@@ -78,14 +76,15 @@ def recent_growth(series: YtdSeries, year: int, month: int, mode: str) -> float:
     prev_fy = series.value(year - 1, 12)
     if mode != "ratio" or not (np.isfinite(x) and np.isfinite(prev_fy)):
         return float("nan")
-    now = series.levels.loc[year]
-    growth = series.yoy.loc[year] if series.yoy is not None and year in series.yoy.index else None
-    before = series.levels.loc[year - 1] if year - 1 in series.levels.index else None
+
+    def now(k: int) -> float:
+        return series.value(year, k)
 
     def last_year(k: int, like_for_like: bool) -> float:
         if like_for_like:
-            return now[k] / (1 + growth[k] / 100) if growth is not None and np.isfinite(growth[k]) else np.nan
-        return before[k] if before is not None else np.nan
+            growth = series.published_growth(year, k)
+            return now(k) / (1 + growth / 100) if np.isfinite(growth) else np.nan
+        return series.value(year - 1, k)  # NaN when last year is not in the table
 
     for like_for_like in (True, False):
         prev_now = last_year(month, like_for_like)
@@ -93,8 +92,8 @@ def recent_growth(series: YtdSeries, year: int, month: int, mode: str) -> float:
             continue
         for start in range(max(month - RECENT_SPAN, 1), month):
             prev_start = last_year(start, like_for_like)
-            if np.isfinite(now[start]) and np.isfinite(prev_start):
-                flow, prev_flow = x - now[start], prev_now - prev_start
+            if np.isfinite(now(start)) and np.isfinite(prev_start):
+                flow, prev_flow = x - now(start), prev_now - prev_start
                 if not (flow > 0 and prev_flow > 0):
                     return float("nan")
                 prev_x = series.value(year - 1, month)
@@ -117,7 +116,8 @@ def _state_space_fit(series: YtdSeries, year: int, month: int, mode: str):
     z = z.reindex(range(int(past.index.min()), year))  # consecutive years; gaps are NaN
     if z.notna().sum() < MIN_ERRORS:
         return float("nan"), float("nan")
-    import statsmodels.api as sm
+    # the model's own module: statsmodels.api imports every model (~0.5 s more per kernel)
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -125,10 +125,12 @@ def _state_space_fit(series: YtdSeries, year: int, month: int, mode: str):
         if not scale > 1e-9 * max(1.0, float(np.nanmax(np.abs(z.to_numpy())))):
             return float(z.dropna().iloc[-1]), 0.0  # a constant history: nothing to filter
         centre = float(np.nanmean(z.to_numpy()))
-        model = sm.tsa.UnobservedComponents((z.to_numpy() - centre) / scale, level="local level")
+        model = UnobservedComponents((z.to_numpy() - centre) / scale, level="local level")
         try:
-            res = model.fit(disp=False, method="nm", maxiter=MAX_ITER)
-            pred = res.get_forecast(1)
+            # the estimates, then one Kalman filter pass for the forecast: fit() would also run
+            # the smoother and the parameters' covariance, neither of which the forecast uses
+            params = model.fit(disp=False, method="nm", maxiter=MAX_ITER, return_params=True)
+            pred = model.filter(params, cov_type="none").get_forecast(1)
             mean = centre + float(np.asarray(pred.predicted_mean)[0]) * scale
             var = float(np.asarray(pred.var_pred_mean)[0]) * scale**2
         except Exception:  # a degenerate fit: the method is simply unavailable here
@@ -168,4 +170,13 @@ def scaled_error(actual, point, month, mode):
             err = np.log(actual / point)
         else:
             err = actual - point
+    return err / ((12 - np.asarray(month, float)) / 12)
+
+
+def scaled_errors(actual, point, month, modes) -> np.ndarray:
+    """:func:`scaled_error` of each row in the row's own mode, in one pass over the arrays."""
+    actual, point = np.asarray(actual, float), np.asarray(point, float)
+    ratio = np.asarray(modes, object) == "ratio"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        err = np.where(ratio, np.log(actual / point), actual - point)
     return err / ((12 - np.asarray(month, float)) / 12)

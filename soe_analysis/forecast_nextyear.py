@@ -53,8 +53,9 @@ def _lfl_growth(series: YtdSeries, year: int, month: int, mode: str) -> float:
     """Growth of YTD at (year, month) over the same months a year before (like for like first)."""
     x, prev = series.value(year, month), series.value(year - 1, month)
     if mode == "ratio":
-        if series.yoy is not None and year in series.yoy.index and np.isfinite(series.yoy.at[year, month]):
-            return math.log1p(series.yoy.at[year, month] / 100)
+        growth = series.published_growth(year, month)
+        if np.isfinite(growth):
+            return math.log1p(growth / 100)
         return math.log(x / prev) if x > 0 and prev > 0 else float("nan")
     if np.isfinite(x) and np.isfinite(prev):
         return (x - prev) * 12 / month  # this year's change, at an annual pace
@@ -115,12 +116,13 @@ def _base_rows(series: YtdSeries, current: pd.DataFrame | None) -> dict:
 
 
 def _origins(series: YtdSeries) -> list[tuple[int, int]]:
-    has = series.levels.notna()
-    return [(int(y), int(m)) for y in series.levels.index for m in range(1, 13) if has.at[y, m]]
+    cells = series.levels[list(range(1, 13))].notna().to_numpy()  # months 1–12, by label
+    return [(int(y), m) for y, row in zip(series.levels.index, cells) for m, ok in enumerate(row, 1) if ok]
 
 
 def next_year_record(series: YtdSeries, current: pd.DataFrame | None = None, *,
-                     until: tuple[int, int] | None = None, with_base: bool = True) -> pd.DataFrame:
+                     until: tuple[int, int] | None = None, with_base: bool = True,
+                     calibrate: bool = True) -> pd.DataFrame:
     """Every next-year forecast in pseudo-real time: one row per origin (Y−1, m) and method.
 
     Columns: year (the target year Y), month (the origin month in Y−1), method, mode, point,
@@ -129,6 +131,8 @@ def next_year_record(series: YtdSeries, current: pd.DataFrame | None = None, *,
     scores g), error (realised − g). Calibration (sigma_g, df_g, n_cal) uses only target years
     ≤ :func:`known_before`, i.e. outcomes published before the origin. ``with_base=False``
     skips this year's forecasts (points NaN) for a caller that simulates the base itself.
+    ``calibrate=False`` leaves sigma_g/df_g/n_cal empty for a caller that calibrates every row
+    after adding the nested ones (:func:`with_nested`), instead of twice.
     """
     base = _base_rows(series, current) if with_base else {}
     rows, earlier = [], {}
@@ -153,6 +157,8 @@ def next_year_record(series: YtdSeries, current: pd.DataFrame | None = None, *,
     record = pd.DataFrame(rows)
     if record.empty:
         return record
+    if not calibrate:  # the columns in their place, the values to come
+        return record.assign(sigma_g=np.nan, df_g=np.nan, n_cal=0)
     return _calibrate(record)
 
 
@@ -160,16 +166,19 @@ def _calibrate(record: pd.DataFrame) -> pd.DataFrame:
     """Growth-error scale per row from earlier target years' errors at nearby origin months."""
     year, month = record["year"].to_numpy(int), record["month"].to_numpy(int)
     method, error = record["method"].to_numpy(object), record["error"].to_numpy(float)
-    finite = np.isfinite(error)
-    sig, dfs, ns = [], [], []
-    for y, m, name in zip(year, month, method):
-        # outcomes known before this origin: target years ≤ Y − 2 (≤ Y − 1 from December)
-        last = y - 1 if m == 12 else known_before(int(y), "next")
-        keep = finite & (method == name) & (year <= last) & (np.abs(month - m) <= NEXT_WINDOW)
-        s, d, n = year_sigma(error[keep], year[keep])
-        sig.append(s if n >= MIN_ERRORS else np.nan)
-        dfs.append(d)
-        ns.append(n)
+    sig, dfs = np.empty(len(record)), np.empty(len(record))
+    ns = np.empty(len(record), int)
+    for name in dict.fromkeys(method):  # each method's rows apart: one mask per method, not per row
+        rows = np.flatnonzero(method == name)
+        own = rows[np.isfinite(error[rows])]  # in record order, as year_sigma always saw them
+        own_year, own_month, own_error = year[own], month[own], error[own]
+        for i in rows:
+            y, m = year[i], month[i]
+            # outcomes known before this origin: target years ≤ Y − 2 (≤ Y − 1 from December)
+            last = y - 1 if m == 12 else known_before(int(y), "next")
+            keep = (own_year <= last) & (np.abs(own_month - m) <= NEXT_WINDOW)
+            s, d, n = year_sigma(own_error[keep], own_year[keep])
+            sig[i], dfs[i], ns[i] = (s if n >= MIN_ERRORS else np.nan), d, n
     return record.assign(sigma_g=sig, df_g=dfs, n_cal=ns)
 
 
@@ -199,23 +208,24 @@ def draws_for(row, n: int, rng) -> np.ndarray:
 
 def add_intervals(record: pd.DataFrame, n: int = N_DRAWS, seed: int = 0) -> pd.DataFrame:
     """lo80/hi80/lo95/hi95 from simulated paths (a fixed seed per origin: reproducible)."""
-    out = record.copy()
-    cols = {c: [] for c in ("lo80", "hi80", "lo95", "hi95")}
     # every method at an origin starts from the same seed: methods whose d.f. agree share the
     # same variates, drawn once (the draws are those draws_for would make, number for number)
     variates: dict = {}
-    for r in out.to_dict("records"):
-        if _simulable(r):
-            key = (int(r["year"]), int(r["month"]), float(r["base_df"]), max(float(r["df_g"]), 1.0))
-            if key not in variates:
-                variates[key] = _variates(r, n, np.random.default_rng([seed, key[0], key[1]]))
-            d = _paths(r, *variates[key])
-        else:
-            d = np.full(n, np.nan)
-        q = np.quantile(d, [0.1, 0.9, 0.025, 0.975]) if np.isfinite(d).all() else [np.nan] * 4
-        for c, v in zip(cols, q):
-            cols[c].append(float(v))
-    return out.assign(**cols)
+    paths, rows = [], []
+    for i, r in enumerate(record.to_dict("records")):
+        if not _simulable(r):
+            continue
+        key = (int(r["year"]), int(r["month"]), float(r["base_df"]), max(float(r["df_g"]), 1.0))
+        if key not in variates:
+            variates[key] = _variates(r, n, np.random.default_rng([seed, key[0], key[1]]))
+        d = _paths(r, *variates[key])
+        if np.isfinite(d).all():
+            paths.append(d)
+            rows.append(i)
+    bounds = np.full((4, len(record)), np.nan)
+    if paths:  # one quantile call over every row's paths (row by row it was most of the time)
+        bounds[:, rows] = np.quantile(np.vstack(paths), [0.1, 0.9, 0.025, 0.975], axis=1)
+    return record.assign(lo80=bounds[0], hi80=bounds[1], lo95=bounds[2], hi95=bounds[3])
 
 
 def with_nested(record: pd.DataFrame) -> pd.DataFrame:
@@ -235,7 +245,7 @@ def with_nested(record: pd.DataFrame) -> pd.DataFrame:
 
 def next_year_backtest_record(series: YtdSeries, current: pd.DataFrame | None = None) -> pd.DataFrame:
     """The scored record: calibrated rows, intervals, and the nested default's rows."""
-    record = with_nested(next_year_record(series, current))
+    record = with_nested(next_year_record(series, current, calibrate=False))
     return add_intervals(record) if len(record) else record
 
 
@@ -248,7 +258,8 @@ def next_year_forecast(series: YtdSeries, origin: tuple[int, int], *, method: st
     from the caller's own current-year simulation (points here are NaN).
     """
     seen = cut(series, *origin)
-    record = next_year_record(seen, until=origin, with_base=False)
+    # the nested rows are calibrated with every other row by with_nested
+    record = next_year_record(seen, until=origin, with_base=False, calibrate=method != NESTED)
     target = origin[0] + 1
     if record.empty:
         return {"row": None, "method": method}

@@ -6,14 +6,14 @@ skill weights at (y, m) use only forecasts of *earlier years* whose outcome is k
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 import pandas as pd
 
 from .forecast_methods import (DEFAULT_METHOD, METHODS, MIN_ERRORS, POINT_METHODS, scaled_error,
-                               state_space, weight, _state_space_fit)
+                               scaled_errors, state_space, weight, _state_space_fit)
+from .forecast_quantiles import t_quantile
 from .forecast_series import MONTHS, YtdSeries, arithmetic_mode, cut
 
 # the default combines these (see _skill_weights); the others are reported beside it
@@ -30,7 +30,8 @@ def _origins(series: YtdSeries) -> list[tuple[int, int]]:
     has = t.notna()
     if series.yoy is not None:
         has = has | series.yoy.reindex(index=t.index, columns=MONTHS).notna()
-    return [(int(y), int(m)) for y in t.index for m in range(1, 12) if has.at[y, m]]
+    cells = has[list(range(1, 12))].to_numpy()  # months 1–11, by label
+    return [(int(y), m) for y, row in zip(t.index, cells) for m, ok in enumerate(row, 1) if ok]
 
 
 _CACHE: dict = {}
@@ -95,8 +96,8 @@ def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None
         if with_state_space:
             ss_mean, ss_var = _state_space_fit(seen, year, month, mode)
             points["state_space"] = state_space(seen, year, month, mode, fit=(ss_mean, ss_var))
-        errors = {name: _past_errors(record, name, year, month, mode) for name in methods}
-        errors_all = {name: _past_errors(record, name, year, month, mode, window=11)[0]
+        errors = {name: _past_errors(record, rec.codes.get(name), year, month, mode) for name in methods}
+        errors_all = {name: _past_errors(record, rec.codes.get(name), year, month, mode, window=11)[0]
                       for name in DEFAULT_MEMBERS}
         # the default: shrunk inverse-MSE weights over its members (earlier years' errors only)
         weights = _skill_weights(points, errors_all)
@@ -112,7 +113,7 @@ def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None
                    "df": float("nan")}
             err, err_years = errors[name]
             if name == DEFAULT_METHOD and weights:
-                combo, combo_years = _combination_errors(record, weights, year, month, mode)
+                combo, combo_years = _combination_errors(record, rec.codes, weights, year, month, mode)
                 if len(set(combo_years)) >= MIN_ERRORS:
                     err, err_years = combo, combo_years
             sigma, df, n_years = year_sigma(err, err_years)
@@ -135,28 +136,36 @@ def _pseudo_real_time(series: YtdSeries, *, until: tuple[int, int] | None = None
 
 
 class _Record:
-    """The forecasts made so far, as numpy arrays (fast filtering inside the origin loop)."""
+    """The forecasts made so far, as numpy arrays (fast filtering inside the origin loop).
+
+    Methods are held as integer codes (:attr:`codes`): comparing an array of names cost more
+    than the rest of the filtering.
+    """
 
     def __init__(self):
         self.year, self.month, self.method, self.ratio, self.point, self.actual = ([] for _ in range(6))
+        self.codes: dict = {}
 
     def add(self, year, month, method, mode, point, actual):
         self.year.append(year)
         self.month.append(month)
-        self.method.append(method)
+        self.method.append(self.codes.setdefault(method, len(self.codes)))
         self.ratio.append(mode == "ratio")
         self.point.append(point)
         self.actual.append(actual)
 
     def arrays(self):
-        return (np.array(self.year, int), np.array(self.month, int), np.array(self.method, object),
+        """(years, months, method codes, ratio flags, points, outcomes) of the rows so far."""
+        return (np.array(self.year, int), np.array(self.month, int), np.array(self.method, int),
                 np.array(self.ratio, bool), np.array(self.point, float), np.array(self.actual, float))
 
 
-def _past_errors(arrays, method, year, month, mode, window=WINDOW) -> tuple[np.ndarray, np.ndarray]:
-    """(scaled errors, their years) of a method at earlier years' origins within ``window`` months."""
+def _past_errors(arrays, method: int | None, year, month, mode,
+                 window=WINDOW) -> tuple[np.ndarray, np.ndarray]:
+    """(scaled errors, their years) of a method (its code in the record; None: not in it yet)
+    at earlier years' origins within ``window`` months."""
     yr, mo, me, _, pt, ac = arrays
-    if len(yr) == 0:
+    if len(yr) == 0 or method is None:
         return np.array([]), np.array([], int)
     # errors are recomputed in today's mode (a log ratio is NaN, hence dropped, when a past
     # point or outcome was not positive)
@@ -177,25 +186,33 @@ def year_sigma(err, years) -> tuple[float, float, int]:
     err, years = np.asarray(err, float), np.asarray(years)
     if len(err) == 0:
         return float("nan"), float("nan"), 0
-    _, which = np.unique(years, return_inverse=True)
-    per_year = np.bincount(which, weights=err**2) / np.bincount(which)
+    if years.dtype.kind in "iu":  # integer years: bins by offset, the empty ones dropped (no sort)
+        which = years - years.min()
+        counts = np.bincount(which)
+        present = counts > 0
+        per_year = np.bincount(which, weights=err**2)[present] / counts[present]
+    else:
+        _, which = np.unique(years, return_inverse=True)
+        per_year = np.bincount(which, weights=err**2) / np.bincount(which)
     n = int(len(per_year))
     return float(np.sqrt(per_year.mean() * (1 + 1 / n))), float(n - 1), n
 
 
-def _combination_errors(arrays, weights: dict, year: int, month: int, mode: str):
+def _combination_errors(arrays, codes: dict, weights: dict, year: int, month: int, mode: str):
     """(scaled errors, years), at earlier years' nearby origins, of today's weighted combination.
 
     Only origins where every weighted method had a point count; outcomes of earlier years only.
+    ``codes``: method name → its code in the record.
     """
     yr, mo, me, _, pt, ac = arrays
     if len(yr) == 0:
         return np.array([]), np.array([], int)
     keep = (yr < year) & (np.abs(mo - month) <= WINDOW) & np.isfinite(ac)
+    weighted = {codes[k]: k for k in weights if k in codes}
     combos: dict = {}
-    for y, m, name, p, a in zip(yr[keep], mo[keep], me[keep], pt[keep], ac[keep]):
-        if name in weights:
-            combos.setdefault((y, m), [a, {}])[1][name] = p
+    for y, m, code, p, a in zip(yr[keep], mo[keep], me[keep], pt[keep], ac[keep]):
+        if code in weighted:
+            combos.setdefault((y, m), [a, {}])[1][weighted[code]] = p
     actual, combo, months, years = [], [], [], []
     for (y, m), (a, pts) in combos.items():
         if all(k in pts and np.isfinite(pts[k]) for k in weights):
@@ -237,18 +254,6 @@ def _skill_weights(points: dict, errors_all: dict) -> dict:
     return {k: v / total for k, v in inv.items()}
 
 
-@functools.lru_cache(maxsize=256)  # a few levels × a few degrees of freedom, asked at every origin
-def t_quantile(p: float, df: float) -> float:
-    """Quantile of Student's t with ``df`` degrees of freedom (the normal's for infinite ``df``).
-
-    ``scipy.stats.t.ppf`` and ``norm.ppf`` compute exactly these (``stdtrit``, ``ndtri``);
-    importing ``scipy.stats`` for them cost every forecasting kernel a second or more.
-    """
-    from scipy.special import ndtri, stdtrit
-
-    return float(stdtrit(df, p)) if np.isfinite(df) else float(ndtri(p))
-
-
 def _interval(point, sigma, df, month, mode, level):
     if not (np.isfinite(point) and np.isfinite(sigma)):
         return float("nan"), float("nan")
@@ -262,7 +267,6 @@ def _interval(point, sigma, df, month, mode, level):
 def default_errors(record: pd.DataFrame, method: str = DEFAULT_METHOD) -> pd.Series:
     """Scaled past errors of a method, indexed by (year, month)."""
     r = record[(record["method"] == method) & np.isfinite(record["actual"]) & np.isfinite(record["point"])]
-    err = [float(scaled_error(a, p, m, mode)) for a, p, m, mode in
-           zip(r["actual"], r["point"], r["month"], r["mode"])]
+    err = scaled_errors(r["actual"], r["point"], r["month"], r["mode"])
     return pd.Series(err, index=pd.MultiIndex.from_arrays([r["year"], r["month"]]), dtype=float)
 

@@ -24,6 +24,14 @@ REFERENCE_METRICS = ("revenue_yi", "profit_yi")
 REFERENCE_LABEL = "national releases (revenue and total profit pooled)"
 
 
+@lru_cache(maxsize=len(REFERENCE_METRICS))
+def _national(metric: str) -> YtdSeries:
+    """The shipped national releases of one metric, read once for the records and the growth RMS."""
+    from .backtest import load_release_csv
+
+    return load_release_csv(None, metric)
+
+
 @lru_cache(maxsize=2)
 def _records(state_space: bool = False) -> dict:
     """Current- and next-year backtest records of the shipped national releases (computed once).
@@ -31,16 +39,17 @@ def _records(state_space: bool = False) -> dict:
     Without the state-space model's rows unless asked: calibration borrows the default's or a
     candidate's errors, and the model's fits are most of the backtest's time.
     """
-    from .backtest import load_release_csv, run_backtest
+    from .backtest import run_backtest
 
     out = {"current": [], "next": []}
     for metric in REFERENCE_METRICS:
-        series = load_release_csv(None, metric)
+        series = _national(metric)
         for horizon in out:
             out[horizon].append(run_backtest(series, horizon=horizon, state_space=state_space).assign(metric=metric))
     return {h: pd.concat(frames, ignore_index=True) for h, frames in out.items()}
 
 
+@lru_cache(maxsize=64)  # the records never change in a process; every target asks the same few
 def reference_sigma(horizon: str, method: str, month: int) -> tuple[float, float, int]:
     """(σ, d.f., years) of a method's errors in the national backtest at origin months ±2.
 
@@ -65,6 +74,11 @@ def reference_coverage(horizon: str, month: int, method: str = "nested", window:
     Revenue and total profit pooled; ``n_interval`` intervals from ``n_years`` metric-years say
     how much the figure rests on (one year moves it by 100 / n_years points or more).
     """
+    return dict(_coverage(horizon, int(month), method, int(window)))  # a copy: callers may edit it
+
+
+@lru_cache(maxsize=64)
+def _coverage(horizon: str, month: int, method: str, window: int) -> dict:
     record = _records(False)[horizon]
     r = record[(record["method"] == method) & ((record["month"] - month).abs() <= window)]
     r = r[r["in80"].notna()]
@@ -79,11 +93,9 @@ def reference_coverage(horizon: str, month: int, method: str = "nested", window:
 @lru_cache(maxsize=1)
 def national_growth_rms() -> float:
     """Root mean square of the national full-year log growth (revenue and profit pooled)."""
-    from .backtest import load_release_csv
-
     growth = []
     for metric in REFERENCE_METRICS:
-        fy = load_release_csv(None, metric).levels[12]
+        fy = _national(metric).levels[12]
         growth += [np.log(fy[y] / fy[y - 1]) for y in fy.index
                    if y - 1 in fy.index and fy[y] > 0 and fy[y - 1] > 0]
     return float(np.sqrt(np.mean(np.square(growth))))

@@ -36,10 +36,42 @@ class YtdSeries:
     unit: str = "亿元"
     meta: dict = field(default_factory=dict)
 
+    # ``value`` and ``published_growth`` are asked thousands of times per backtest: they read a
+    # numpy copy of ``levels`` / ``yoy``, made on first use and kept with the frame it came from.
+    # A frame assigned in its place is read anew; a frame changed in place is not seen (build
+    # the new frame, then assign it).
+    def _grid(self, name: str):
+        """(year → row, month → column, values, years) of ``levels`` or ``yoy`` (None if absent)."""
+        table = getattr(self, name)
+        kept = self.__dict__.get("_grid_" + name)
+        if kept is None or kept[0] is not table:
+            grid = None if table is None else (
+                {y: i for i, y in enumerate(table.index)}, {m: j for j, m in enumerate(table.columns)},
+                table.to_numpy(dtype=float), table.index.to_numpy())
+            kept = (table, grid)  # the frame itself is held, so its id cannot be reused
+            self.__dict__["_grid_" + name] = kept
+        return kept[1]
+
     def value(self, year: int, month: int) -> float:
-        if year not in self.levels.index:
+        """The table's value at (year, month); NaN for a year not in it."""
+        rows, cols, values, _ = self._grid("levels")
+        i = rows.get(year)
+        if i is None:
             return float("nan")
-        return float(self.levels.at[year, month])
+        return float(values[i, cols[month]])
+
+    def published_growth(self, year: int, month: int) -> float:
+        """The published YTD growth (%) at (year, month); NaN without one."""
+        grid = self._grid("yoy")
+        i = None if grid is None else grid[0].get(year)
+        if i is None:
+            return float("nan")
+        return float(grid[2][i, grid[1][month]])
+
+    def earlier_years(self, year: int, month: int) -> np.ndarray:
+        """``levels`` at ``month`` of the years before ``year``, in the table's order."""
+        _, cols, values, years = self._grid("levels")
+        return values[years < year, cols[month]]
 
     def full_year(self, year: int) -> float:
         """The published (or, for a stock, December) value of a year; NaN if not known."""
@@ -61,21 +93,33 @@ def cut(series: YtdSeries, year: int, month: int) -> YtdSeries:
     This is the only place data after a forecast origin is removed; every method receives the
     cut series, so none can peek at the months it forecasts.
     """
-    def _cut(table):
-        if table is None:
-            return None
-        # with numpy: this runs at every forecast origin, and pandas' indexing cost most of the backtest
-        keep = np.asarray(table.index <= year)
-        values = table.to_numpy(dtype=float)[keep]  # boolean selection copies
-        index = table.index[keep]
-        if year in index:
-            values[index.get_loc(year), np.asarray(table.columns) > month] = np.nan
-        return pd.DataFrame(values, index=index, columns=table.columns)
-
+    # on the series' numpy copies: this runs at every forecast origin, and pandas' indexing cost
+    # most of the backtest; the cut tables' own copies go with them (read without a rebuild)
+    tables = {name: _cut_table(getattr(series, name), series._grid(name), year, month)
+              for name in ("levels", "yoy")}
     base = series.base
     if base is not None:
         base = base.loc[base.index <= year]
-    return replace(series, levels=_cut(series.levels), yoy=_cut(series.yoy), base=base)
+    seen = replace(series, levels=tables["levels"][0], yoy=tables["yoy"][0], base=base)
+    for name, (_, kept) in tables.items():
+        seen.__dict__["_grid_" + name] = kept
+    return seen
+
+
+def _cut_table(table, grid, year: int, month: int):
+    """(the table cut at (year, month), its (frame, grid) pair as :meth:`YtdSeries._grid` keeps it)."""
+    if table is None:
+        return None, (None, None)
+    _, cols, values, years = grid
+    keep = years <= year
+    kept, kept_years = values[keep], years[keep]  # boolean selection copies
+    this_year = np.flatnonzero(kept_years == year)
+    if len(this_year):
+        kept[this_year[0], np.fromiter(cols, float, len(cols)) > month] = np.nan
+    index = table.index if keep.all() else table.index[keep]
+    frame = pd.DataFrame(kept, index=index, columns=table.columns)
+    rows = {y: i for i, y in enumerate(kept_years.tolist())}
+    return frame, (frame, (rows, cols, kept, kept_years))
 
 
 def ytd_series_from_panel(panel: pd.DataFrame, line: str, enterprises=None) -> YtdSeries:

@@ -53,7 +53,10 @@ def test_backtest_by_hand(tmp_path):
 def test_backtest_never_uses_later_data(tmp_path):
     s = bt.load_release_csv(small_file(tmp_path), "revenue_yi")
     clean = bt.run_backtest(s)
-    s.levels.loc[2016, 12] = 1e9  # an absurd 2016 outcome: forecasts made in 2016 must not move
+    changed = s.levels.copy()
+    changed.loc[2016, 12] = 1e9  # an absurd 2016 outcome: forecasts made in 2016 must not move
+    s.levels = changed  # assigned, not changed in place: the series reads the new frame
+    assert s.value(2016, 12) == 1e9
     dirty = bt.run_backtest(s)
     c = clean[clean["year"] <= 2016].set_index(["year", "month", "method"])["point"]
     d = dirty[dirty["year"] <= 2016].set_index(["year", "month", "method"])["point"]

@@ -98,9 +98,10 @@ def test_reproducible_for_a_seed(panel):
 
 def test_no_peeking_after_the_origin(panel):
     s = fc.ytd_series_from_panel(panel, "revenue")
-    poisoned = fc.YtdSeries(s.levels.copy(), None, "flow")
-    poisoned.levels.loc[2021, 11:] *= 1000  # later months of the year being forecast
-    poisoned.levels.loc[2022:] *= 1000  # and every later year
+    levels = s.levels.copy()
+    levels.loc[2021, 11:] *= 1000  # later months of the year being forecast
+    levels.loc[2022:] *= 1000  # and every later year
+    poisoned = fc.YtdSeries(levels, None, "flow")
     clean = fc.forecast_year(s, 2021, 10, n_sims=100, seed=0)
     dirty = fc.forecast_year(poisoned, 2021, 10, n_sims=100, seed=0)
     assert dirty.point == pytest.approx(clean.point)
@@ -173,6 +174,34 @@ def _table(rows: dict) -> "fc.pd.DataFrame":
     return t
 
 
+def test_an_assigned_level_is_seen():
+    # value() reads a numpy copy of the table: a table assigned in its place must be read anew
+    levels = _table({2020: {6: 60, 12: 120}, 2021: {6: 66}})
+    s = fc.YtdSeries(levels, None, "flow")
+    assert s.value(2021, 6) == 66.0 and np.isnan(s.value(2021, 12)) and np.isnan(s.value(2019, 6))
+    assert fc.seasonal_share(s, 2021, 6, "ratio") == pytest.approx(132.0)  # 66 / (60/120)
+    changed = levels.copy()
+    changed.loc[2021, 6] = 75.0
+    changed.loc[2020, 12] = 150.0
+    s.levels = changed
+    assert s.value(2021, 6) == 75.0 and s.value(2020, 12) == 150.0 and s.full_year(2020) == 150.0
+    assert fc.seasonal_share(s, 2021, 6, "ratio") == pytest.approx(187.5)  # 75 / (60/150)
+    # a series cut at an origin reads its own table, not the original's
+    seen = fc.cut(s, 2020, 6)
+    assert np.isnan(seen.value(2020, 12)) and s.value(2020, 12) == 150.0
+    # published growth likewise: none, then an assigned table, read through the same cache
+    assert np.isnan(s.published_growth(2021, 6))
+    assert fc.same_period(s, 2021, 6, "ratio") == pytest.approx(187.5)  # 150 × 75/60 (levels first)
+    s.yoy = _table({2021: {6: 10.0}}).reindex(changed.index)
+    assert s.published_growth(2021, 6) == 10.0 and np.isnan(s.published_growth(2020, 6))
+    # a shallow copy given a new table does not disturb the original's values
+    import copy
+
+    other = copy.copy(s)
+    other.levels = levels
+    assert other.value(2021, 6) == 66.0 and s.value(2021, 6) == 75.0
+
+
 def test_recent_growth_by_hand():
     # 2020: 10 a month (YTD 60, 90, 120); 2021: Jul–Sep flow 102 − 66 = 36 vs 90 − 60 = 30 in 2020
     levels = _table({2020: {6: 60, 9: 90, 12: 120}, 2021: {6: 66, 7: 78, 9: 102}})
@@ -211,10 +240,11 @@ def test_no_peeking_on_the_national_releases():
     from soe_analysis import backtest as bt
 
     s = bt.load_release_csv(None, "revenue_yi")
-    poisoned = fc.YtdSeries(s.levels.copy(), s.yoy.copy(), "flow")
-    for table in (poisoned.levels, poisoned.yoy):
+    levels, yoy = s.levels.copy(), s.yoy.copy()
+    for table in (levels, yoy):
         table.loc[2019, 11:] *= 1000  # the months after the origin, levels and published growth
         table.loc[2020:] *= 1000  # and every later year
+    poisoned = fc.YtdSeries(levels, yoy, "flow")
     clean = fc.forecast_year(s, 2019, 10, n_sims=50, seed=0)
     dirty = fc.forecast_year(poisoned, 2019, 10, n_sims=50, seed=0)
     assert clean.row["weights"] == dirty.row["weights"] and set(clean.row["weights"]) == {
@@ -368,12 +398,18 @@ def test_nested_year_ahead_intervals_are_not_narrower_than_nominal():
 def test_t_quantiles_are_scipy_stats_own():
     from scipy import stats
 
-    from soe_analysis.forecast_record import t_quantile
+    from soe_analysis.forecast_quantiles import MAX_TABLE_DF, tabled_quantile
+    from soe_analysis.forecast_record import LEVELS, t_quantile
 
-    for p in (0.9, 0.975):
-        for df in (1.0, 2.0, 5.0, 30.0):
-            assert t_quantile(p, df) == stats.t.ppf(p, df)  # the same function, not an approximation
+    # every tabled entry (df 1..30 and ∞, at the levels' own p) and some scipy is asked for
+    probabilities = [0.5 + level / 2 for level in LEVELS]
+    assert probabilities == [0.9, 0.975] and tabled_quantile(0.9, 3.0) is not None
+    for p in probabilities:
+        for df in (*range(1, MAX_TABLE_DF + 1), 31.0, 2.5):
+            assert t_quantile(p, float(df)) == stats.t.ppf(p, df)  # the same numbers, not approximations
         assert t_quantile(p, float("inf")) == stats.norm.ppf(p)
+    assert tabled_quantile(0.9, 31.0) is None and tabled_quantile(0.9, 2.5) is None
+    assert t_quantile(0.7, 4.0) == stats.t.ppf(0.7, 4.0)  # a level outside the table
 
 
 def test_state_space_rows_only_when_asked_and_the_rest_unchanged(panel):
@@ -406,3 +442,35 @@ def test_targets_load_neither_statsmodels_nor_scipy_stats():
                           env={"PYTHONPATH": str(root), "MPLBACKEND": "Agg", "PATH": ""})
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_scaled_errors_row_by_row_in_each_rows_mode():
+    from soe_analysis.forecast_methods import scaled_error, scaled_errors
+
+    # ratio at month 6: log(110/100) / (6/12); additive at month 9: (5 − 8) / (3/12) = −12;
+    # a ratio row with a negative outcome has no log error (NaN), an additive one has
+    err = scaled_errors([110.0, 5.0, -1.0, -1.0], [100.0, 8.0, 2.0, 2.0], [6, 9, 3, 3],
+                        ["ratio", "additive", "ratio", "additive"])
+    assert err[0] == pytest.approx(np.log(1.1) * 2) and err[1] == pytest.approx(-12.0)
+    assert np.isnan(err[2]) and err[3] == pytest.approx(-4.0)  # (−1 − 2) / (9/12)
+    with np.errstate(invalid="ignore"):
+        one_by_one = [float(scaled_error(a, p, m, mode)) for a, p, m, mode in
+                      zip([110.0, 5.0], [100.0, 8.0], [6, 9], ["ratio", "additive"])]
+    assert err[:2].tolist() == one_by_one
+
+
+def test_a_cut_series_reads_what_its_tables_hold():
+    from soe_analysis import backtest as bt
+
+    s = bt.load_release_csv(None, "revenue_yi")
+    seen = fc.cut(s, 2019, 6)  # comes with its numpy copies made by cut, not rebuilt from the frames
+    fresh = fc.YtdSeries(seen.levels.copy(), seen.yoy.copy(), "flow")
+    assert list(seen.levels.index) == list(range(2013, 2020))
+    for year in range(2012, 2022):
+        for month in range(1, 13):
+            for a, b in ((seen.value(year, month), fresh.value(year, month)),
+                         (seen.published_growth(year, month), fresh.published_growth(year, month))):
+                assert a == b or (np.isnan(a) and np.isnan(b))
+    assert np.isnan(seen.value(2019, 7)) and seen.value(2019, 6) == s.value(2019, 6)
+    assert np.isnan(seen.published_growth(2019, 9)) and not np.isnan(s.published_growth(2019, 9))
+    assert np.isnan(seen.value(2020, 6)) and not np.isnan(s.value(2020, 6))
