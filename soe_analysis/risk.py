@@ -56,7 +56,7 @@ from .io.panel import as_of as cut_as_of
 from .io.panel import month_rows
 from .params import check_as_of, check_lang, fill_params
 from .periods import month_str, parse_month
-from .schema import ytd
+from .schema import ID_COLUMNS, ytd
 
 THRESHOLDS_FILE = config.PACKAGE_DIR / "config" / "risk_thresholds.csv"
 DIRECTIONS = ("higher_better", "lower_better")
@@ -162,7 +162,7 @@ def ratios(panel: pd.DataFrame, as_of) -> pd.DataFrame:
     EBITDA ≤ 0 (debt_ebitda).
     """
     period = parse_month(as_of)
-    inputs = [c for c in panel.columns if c in {"enterprise", "period", "year", "month", *_INPUTS.values()}]
+    inputs = [c for c in panel.columns if c in {*ID_COLUMNS, *_INPUTS.values()}]
     visible = cut_as_of(panel[inputs], period)  # the slices below then copy a dozen columns, not ~100
     now = month_rows(visible, period)
     opening = month_rows(visible, opening_month(period)).reindex(now.index)
