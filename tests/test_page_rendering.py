@@ -90,3 +90,22 @@ def test_the_font_subset_is_made_once_per_character_set():
     assert (info.misses, info.hits) == (1, 1)
     assert fonts.cjk_font_css("<p>营业收入</p>") != first  # other characters, another subset
     assert fonts.cjk_font_css("<p>no Chinese</p>") == ""
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_html_set_aside_from_nbconverts_soup_is_back_and_sanitized(shared):
+    nb = _notebook()
+    nb.cells[1].outputs.append(nbformat.v4.new_output("display_data", data={
+        "text/html": '<div class="jp-Cell-inputWrapper"><b>净利润</b><script>alert(2)</script>'
+                     '<img src="https://example.com/t.png"></div>'}))
+    page = execute._render(nb, "nb", "zh", shared=shared)
+    body = page.split("<body", 1)[1]
+    assert "soehtml" not in page  # every piece put back
+    assert "<td>营业收入</td>" in body and "<b>净利润</b>" in body
+    tags = _start_tags(body)
+    assert "script" not in {tag for tag, _ in tags} and "example.com" not in body  # sanitized after
+    # nbconvert's soup pass still marks the template's own output areas as focusable
+    outputs = [dict(attrs) for tag, attrs in tags if "jp-OutputArea-output" in dict(attrs).get("class", "")]
+    assert outputs and all(attrs.get("tabindex") == "0" for attrs in outputs)
+    if not shared:
+        assert '<span class="nb">print</span>' in body

@@ -25,6 +25,33 @@ TEMPLATE_NAME = "soe_html"
 
 
 
+class _HtmlSetAside:
+    """A template filter keeping HTML out of nbconvert's BeautifulSoup pass over a whole page.
+
+    That pass parses and re-serializes every element to add alt texts and tabindex to the
+    template's image and cell wrappers; the highlighted code and HTML outputs inside them were
+    most of its cost. The filter stores each piece and leaves a token; :meth:`put_back` restores
+    them in the exported page, before it is sanitized and checked like any other.
+    """
+
+    def __init__(self):
+        self.start()
+
+    def start(self) -> None:
+        self.prefix, self.pieces = f"soehtml{secrets.token_hex(8)}n", []
+
+    def __call__(self, html) -> str:
+        self.pieces.append(str(html))
+        return f"{self.prefix}{len(self.pieces) - 1}x"
+
+    def put_back(self, page: str) -> str:
+        pieces, self.pieces = self.pieces, []
+        return re.sub(rf"{self.prefix}(\d+)x", lambda match: pieces[int(match[1])], page) if pieces else page
+
+
+_SET_ASIDE = _HtmlSetAside()
+
+
 @functools.lru_cache(maxsize=None)
 def _exporter(shared: bool, lang: str):
     """One exporter per kind and language in a worker: building one compiles its templates."""
@@ -37,6 +64,7 @@ def _exporter(shared: bool, lang: str):
         exclude_anchor_links=True,
     )
     exporter.language_code = "zh-CN" if lang == "zh" else "en"
+    exporter.register_filter("soe_set_aside", _SET_ASIDE)
     if shared:
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
@@ -125,7 +153,9 @@ def _put_images_back(page: str, prefix: str, images: list[str]) -> str:
 def _render(nb, name: str, lang: str, shared: bool) -> str:
     """A notebook as one self-contained page: CSP first in the head, the body sanitized."""
     resources = {"metadata": {"name": name}, "soe_csp_meta": CSP_META}
+    _SET_ASIDE.start()
     page, _ = _exporter(shared, lang).from_notebook_node(nb, resources=resources)
+    page = _SET_ASIDE.put_back(page)
     if shared:
         page = with_cjk_font(page)
     return sanitize_page(page)
