@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import metrics
 from .errors import SoeError, UsageError
-from .financing_loans import (SAVING_COLUMNS, _add_months, _evaluate, loan_savings, summarise,
+from .financing_loans import (SAVING_COLUMNS, _add_months, _basis_total, loan_savings, summarise,
                               year_fraction)
 from .financing_loans import refinancing_candidates, repayment_schedule  # noqa: F401 (the API notebook 03 and the tests call)
 from .io.reference import load_lpr
@@ -143,11 +143,11 @@ def _implied_spread(loans: pd.DataFrame, basis: str, target: float, discount_rat
     if basis in LINEAR_BASES:
         total = float(loans[f"{basis}_yi"].sum())
         return target / total * weighted if total > 0 else float("nan")
-    args = (loans["old_term_m"], loans["new_term_m"], loans["repayment"], loans["upfront_cost_yi"])
+    args = (loans["old_term_m"].to_numpy(dtype=float), loans["new_term_m"].to_numpy(dtype=float),
+            loans["repayment"].to_numpy(dtype=object), loans["upfront_cost_yi"].to_numpy(dtype=float))
 
     def gap(k):
-        _, lifetime, npv, _, _ = _evaluate(amount, old, old - k * spread, *args, discount_rate)
-        return (lifetime if basis == "lifetime" else npv).sum() - target
+        return _basis_total(basis, amount, old, old - k * spread, *args, discount_rate) - target
 
     lo, hi = 0.0, 1.0
     while gap(hi) < 0:

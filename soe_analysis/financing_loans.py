@@ -126,28 +126,52 @@ def _pv(cash: np.ndarray, rate_pct) -> np.ndarray:
     return (cash / (1 + d) ** t).sum(axis=1)
 
 
+def _as_arrays(P, old, new, t_old, t_new, costs):
+    return tuple(np.asarray(x, dtype=float) for x in (P, old, new, t_old, t_new, costs))
+
+
+def _monthly_saving(P, old, new, horizon, repayment) -> np.ndarray:
+    """Interest saved each month over ``horizon`` (the shorter term), shape (debts, months)."""
+    h_max = int(np.nanmax(horizon))
+    i_old_h, _ = _schedules(P, old, horizon, repayment, h_max)
+    i_new_h, _ = _schedules(P, new, horizon, repayment, h_max)
+    return i_old_h - i_new_h
+
+
+def _npv(P, old, new, t_old, t_new, repayment, costs, discount) -> np.ndarray:
+    """NPV of each swap: old cash flows less new ones, discounted at ``discount`` (None: the new rate)."""
+    disc = new if discount is None else np.broadcast_to(np.asarray(discount, dtype=float), P.shape)
+    t_max = int(np.nanmax(np.maximum(t_old, t_new)))
+    i_old, p_old = _schedules(P, old, t_old, repayment, t_max)
+    i_new, p_new = _schedules(P, new, t_new, repayment, t_max)
+    return _pv(i_old + p_old, disc) - _pv(i_new + p_new, disc) - costs
+
+
+def _basis_total(basis: str, P, old, new, t_old, t_new, repayment, costs, discount) -> float:
+    """The lifetime or NPV saving of arrays of debts in total, computing only that basis
+    (the bisection of :func:`soe_analysis.financing._implied_spread` calls this ~90 times)."""
+    P, old, new, t_old, t_new, costs = _as_arrays(P, old, new, t_old, t_new, costs)
+    if len(P) == 0:
+        return 0.0
+    if basis == "lifetime":
+        return _monthly_saving(P, old, new, np.minimum(t_old, t_new), repayment).sum(axis=1).sum()
+    return _npv(P, old, new, t_old, t_new, repayment, costs, discount).sum()
+
+
 def _evaluate(P, old, new, t_old, t_new, repayment, costs, discount):
     """Lifetime saving, NPV, break-even for arrays of debts (amounts in the unit of P)."""
-    P, old, new = (np.asarray(x, dtype=float) for x in (P, old, new))
-    t_old, t_new, costs = (np.asarray(x, dtype=float) for x in (t_old, t_new, costs))
+    P, old, new, t_old, t_new, costs = _as_arrays(P, old, new, t_old, t_new, costs)
     horizon = np.minimum(t_old, t_new)
     if len(P) == 0:
         empty = np.zeros(0)
         return horizon, empty, empty, empty, empty
-    h_max = int(np.nanmax(horizon))
-    i_old_h, _ = _schedules(P, old, horizon, repayment, h_max)
-    i_new_h, _ = _schedules(P, new, horizon, repayment, h_max)
-    monthly = i_old_h - i_new_h
+    monthly = _monthly_saving(P, old, new, horizon, repayment)
     lifetime = monthly.sum(axis=1)
     cumulative = np.cumsum(monthly, axis=1)
     covered = cumulative >= costs[:, None] - 1e-12
     breakeven = np.where(costs <= 0, 0.0,
                          np.where(covered.any(axis=1), covered.argmax(axis=1) + 1.0, np.nan))
-    disc = new if discount is None else np.broadcast_to(np.asarray(discount, dtype=float), P.shape)
-    t_max = int(np.nanmax(np.maximum(t_old, t_new)))
-    i_old, p_old = _schedules(P, old, t_old, repayment, t_max)
-    i_new, p_new = _schedules(P, new, t_new, repayment, t_max)
-    npv = _pv(i_old + p_old, disc) - _pv(i_new + p_new, disc) - costs
+    npv = _npv(P, old, new, t_old, t_new, repayment, costs, discount)
     return horizon, lifetime, npv, breakeven, monthly
 
 

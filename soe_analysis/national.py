@@ -16,8 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .metrics import compared_year_on_year, pct_change
-from .io.panel import as_of as cut_as_of
-from .io.panel import dataset_label, month_rows, prior_year_by_line
+from .io.panel import dataset_label, prior_year_of_rows, year_on_year_columns
 from .schema import ytd
 from .errors import UsageError
 from .params import as_names, check_as_of, check_lang, fill_params
@@ -34,6 +33,7 @@ _SERIES_NAMES = {
 
 
 SCOPES = ("national", "central", "local")
+_CITY_LINES = (ytd("revenue"), ytd("total_profit"))
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,15 @@ def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"
     months = sorted({(y, m) for y, m in zip(releases["year"], releases["month"]) if (y, m) in panel_months})
     names = _SERIES_NAMES["zh" if lang == "zh" else "en"]
     city_label = dataset_label(panel)
+    city = year_on_year_columns(panel, _CITY_LINES)
+    by_month = {period: rows.set_index("enterprise") for period, rows in city.groupby("period", sort=False)}
+    no_rows = city.iloc[:0].set_index("enterprise")
     rows = []
     for year, month in months:
-        revenue_yoy, profit_yoy = _city_growth(panel, pd.Period(year=year, month=month, freq="M"))
-        label = f"{year}年{ytd_label(pd.Period(year=year, month=month, freq='M'), 'zh')}" if lang == "zh" else (
-            f"{ytd_label(pd.Period(year=year, month=month, freq='M'), 'en')} {year}")
+        this_month = pd.Period(year=year, month=month, freq="M")
+        revenue_yoy, profit_yoy = _city_growth(city, this_month, by_month[f"{year:04d}-{month:02d}"],
+                                               by_month.get(f"{year - 1:04d}-{month:02d}", no_rows))
+        label = f"{year}年{ytd_label(this_month, 'zh')}" if lang == "zh" else f"{ytd_label(this_month, 'en')} {year}"
         for measure, value in (("revenue", revenue_yoy), ("profit", profit_yoy)):
             rows.append({"year": year, "month": month, "period_label": label, "measure": measure,
                          "series": names["city"], "scope": "city", "yoy_pct": value,
@@ -98,16 +102,17 @@ def growth_comparison(panel: pd.DataFrame, as_of, *, scopes=("national", "local"
     return pd.DataFrame(rows, columns=columns)
 
 
-def _city_growth(panel: pd.DataFrame, period: pd.Period) -> tuple[float, float]:
+def _city_growth(city: pd.DataFrame, period: pd.Period, now: pd.DataFrame,
+                 before: pd.DataFrame) -> tuple[float, float]:
     """The city's YTD revenue and total-profit YoY (%) at ``period``, as :func:`metrics.headline`
     computes them (one definition: :func:`metrics.compared_year_on_year`), for these two lines only:
-    the whole headline per release month cost seconds. Profit growth is NaN across a loss."""
-    visible = cut_as_of(panel, period)
-    now, before = month_rows(visible, period), month_rows(visible, period - 12)
-    priors = prior_year_by_line(visible, period, (ytd("revenue"), ytd("total_profit")))
-    _, revenue_prev, revenue_now = compared_year_on_year(visible, period, ytd("revenue"), now, before,
+    the whole headline per release month cost seconds. ``now`` and ``before`` are the month's and
+    the year-before's rows (:func:`~.io.panel.month_rows`), cut once for every release month.
+    Profit growth is NaN across a loss."""
+    priors = prior_year_of_rows(now, before, _CITY_LINES)
+    _, revenue_prev, revenue_now = compared_year_on_year(city, period, ytd("revenue"), now, before,
                                                          priors[ytd("revenue")])
-    _, profit_prev, profit_now = compared_year_on_year(visible, period, ytd("total_profit"), now, before,
+    _, profit_prev, profit_now = compared_year_on_year(city, period, ytd("total_profit"), now, before,
                                                        priors[ytd("total_profit")])
     profit_yoy = pct_change(profit_now, profit_prev) if profit_now > 0 else float("nan")
     return pct_change(revenue_now, revenue_prev), profit_yoy

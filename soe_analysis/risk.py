@@ -56,7 +56,7 @@ from .io.panel import as_of as cut_as_of
 from .io.panel import month_rows
 from .params import check_as_of, check_lang, fill_params
 from .periods import month_str, parse_month
-from .schema import ytd
+from .schema import ID_COLUMNS, ytd
 
 THRESHOLDS_FILE = config.PACKAGE_DIR / "config" / "risk_thresholds.csv"
 DIRECTIONS = ("higher_better", "lower_better")
@@ -138,11 +138,11 @@ def _ratio_inputs(now: pd.DataFrame, opening: pd.DataFrame) -> pd.DataFrame:
 
 def _reason(inputs: list[pd.Series], den: pd.Series, *, what: str) -> pd.Series:
     """Why a ratio is NaN: an input is missing, or its denominator ``den`` is ≤ 0."""
-    missing = pd.concat(inputs, axis=1).isna().any(axis=1)
-    reason = pd.Series("", index=den.index, dtype=object)
-    reason[missing] = f"{what}：输入缺失"
-    reason[~missing & (den <= 0)] = f"{what}：分母≤0"
-    return reason
+    missing = np.isnan(np.column_stack([s.to_numpy(dtype=float) for s in inputs])).any(axis=1)
+    with np.errstate(invalid="ignore"):
+        not_positive = den.to_numpy(dtype=float) <= 0
+    reason = np.where(missing, f"{what}：输入缺失", np.where(not_positive, f"{what}：分母≤0", ""))
+    return pd.Series(reason.astype(object), index=den.index, dtype=object)
 
 
 def _divide(num: pd.Series, den: pd.Series, *, what: str, scale: float = 1.0) -> tuple[pd.Series, pd.Series]:
@@ -162,7 +162,8 @@ def ratios(panel: pd.DataFrame, as_of) -> pd.DataFrame:
     EBITDA ≤ 0 (debt_ebitda).
     """
     period = parse_month(as_of)
-    visible = cut_as_of(panel, period)
+    inputs = [c for c in panel.columns if c in {*ID_COLUMNS, *_INPUTS.values()}]
+    visible = cut_as_of(panel[inputs], period)  # the slices below then copy a dozen columns, not ~100
     now = month_rows(visible, period)
     opening = month_rows(visible, opening_month(period)).reindex(now.index)
     x = _ratio_inputs(now, opening)

@@ -544,3 +544,15 @@ def test_notebook_runs_before_the_last_swap(tmp_path):
     assert key["refinanced_total_yi"] == round_half_up(june["amount_wan"].sum() / 10_000, 2)
     assert key["swaps_after_as_of"] == len(reg) - len(june) and key["published_basis"] is None
     assert key["realised_in_year_yi"] + key["projected_rest_of_year_yi"] == pytest.approx(key["in_year_saving_yi"], abs=0.011)
+
+
+def test_a_basis_total_alone_is_what_the_full_evaluation_sums():
+    from soe_analysis.financing_loans import _basis_total, _evaluate
+
+    # one 1亿 bullet loan, 6% → 3% for 12 months, no fees: 0.25% of par saved each month
+    args = ([1.0], [6.0], [3.0], [12], [12], ["bullet"], [0.0])
+    _, lifetime, npv, _, _ = _evaluate(*args, None)
+    assert _basis_total("lifetime", *args, None) == lifetime.sum() == pytest.approx(0.03)
+    # principal repaid alike; the interest saved discounted at the new rate, 0.25% a month
+    assert _basis_total("npv", *args, None) == npv.sum() == pytest.approx(1 - 1.0025 ** -12)
+    assert _basis_total("npv", [], [], [], [], [], [], [], None) == 0.0

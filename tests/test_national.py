@@ -40,3 +40,15 @@ def test_check_params_contract():
         national.check_params(as_of="2021-06", scopes=["provincial"])
     with pytest.raises(UsageError, match="unknown parameter 'scope'"):
         national.check_params(as_of="2021-06", scope="local")
+
+
+def test_city_growth_uses_the_reported_prior_year_figure_when_printed():
+    panel = make_panel([
+        dict(enterprise="甲集团", period="2020-10", revenue_ytd=10.0, total_profit_ytd=1.0),
+        dict(enterprise="甲集团", period="2021-10", revenue_ytd=12.0, total_profit_ytd=1.5),
+    ])
+    panel["revenue_ytd_prior_reported"] = [float("nan"), 11.0]  # printed in the 2021-10 report
+    city = national.growth_comparison(panel, "2021-10")
+    city = city[(city["scope"] == "city") & (city["year"] == 2021)].set_index("measure")["yoy_pct"]
+    assert city["revenue"] == pytest.approx(100 * (12 / 11 - 1))  # the printed 上年同期, not 2020-10's 10
+    assert city["profit"] == pytest.approx(50.0)                  # none printed: last year's own 1.0

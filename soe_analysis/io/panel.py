@@ -15,7 +15,7 @@ from ..errors import SoeError
 from ..periods import parse_month
 import numpy as np
 
-from ..schema import DATASET_LABELS, LINE_BY_NAME, monthly, reported_column, ytd
+from ..schema import DATASET_LABELS, ID_COLUMNS, LINE_BY_NAME, monthly, reported_column, ytd
 
 
 def load_panel(path: str | Path | None = None) -> pd.DataFrame:
@@ -88,8 +88,11 @@ def prior_year_ytd(panel: pd.DataFrame, month, line: str) -> tuple[pd.Series, pd
 
 def prior_year_by_line(panel: pd.DataFrame, month, lines) -> dict[str, tuple[pd.Series, pd.Series]]:
     """:func:`prior_year_ytd` for each of ``lines`` (keyed as given), the two months cut once."""
-    now = month_rows(panel, month)
-    before = month_rows(panel, parse_month(month) - 12)
+    return prior_year_of_rows(month_rows(panel, month), month_rows(panel, parse_month(month) - 12), lines)
+
+
+def prior_year_of_rows(now: pd.DataFrame, before: pd.DataFrame, lines) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """:func:`prior_year_by_line` from a month's rows and the year-before's (:func:`month_rows`)."""
     out = {}
     for given in lines:
         line = _line_of(given)
@@ -102,6 +105,20 @@ def prior_year_by_line(panel: pd.DataFrame, month, lines) -> dict[str, tuple[pd.
         keep = values.notna()
         out[given] = (values[keep].astype(float), basis[keep])
     return out
+
+
+def year_on_year_columns(panel: pd.DataFrame, lines) -> pd.DataFrame:
+    """``panel`` cut to its id columns and what a year-on-year comparison of ``lines`` reads.
+
+    That is each line's YTD (flow) or level (stock) column and its reported 上年同期, where the panel
+    has them. For callers that slice the panel month by month: each slice then copies a handful
+    of columns rather than the panel's hundred.
+    """
+    wanted = set(ID_COLUMNS)
+    for given in lines:
+        line = _line_of(given)
+        wanted |= {value_column(line, "ytd"), reported_column(line, "prior")}
+    return panel[[column for column in panel.columns if column in wanted]]
 
 
 def combined_basis(bases) -> str:
