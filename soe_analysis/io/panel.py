@@ -93,17 +93,21 @@ def prior_year_by_line(panel: pd.DataFrame, month, lines) -> dict[str, tuple[pd.
 
 def prior_year_of_rows(now: pd.DataFrame, before: pd.DataFrame, lines) -> dict[str, tuple[pd.Series, pd.Series]]:
     """:func:`prior_year_by_line` from a month's rows and the year-before's (:func:`month_rows`)."""
+    columns = {given: value_column(_line_of(given), "ytd") for given in lines}
+    own_table = before[list(dict.fromkeys(columns.values()))].reindex(now.index)  # one alignment for all lines
     out = {}
-    for given in lines:
-        line = _line_of(given)
-        column = value_column(line, "ytd")
-        own = before[column].reindex(now.index)
-        reported_col = reported_column(line, "prior")
-        reported = now[reported_col] if reported_col in now else pd.Series(np.nan, index=now.index)
-        values = reported.where(reported.notna(), own)
-        basis = pd.Series(np.where(reported.notna(), REPORTED, OWN), index=now.index)
-        keep = values.notna()
-        out[given] = (values[keep].astype(float), basis[keep])
+    for given, column in columns.items():
+        reported_col = reported_column(_line_of(given), "prior")
+        own = own_table[column].to_numpy()
+        if reported_col in now:
+            reported = now[reported_col].to_numpy()
+            printed = pd.notna(reported)
+            values, name = np.where(printed, reported, own), reported_col
+        else:
+            printed, values, name = np.zeros(len(now), dtype=bool), own, None
+        keep = pd.notna(values)
+        out[given] = (pd.Series(values[keep], index=now.index[keep], name=name).astype(float),
+                      pd.Series(np.where(printed, REPORTED, OWN)[keep], index=now.index[keep]))
     return out
 
 
