@@ -430,22 +430,6 @@ def test_state_space_rows_only_when_asked_and_the_rest_unchanged(panel):
     fc.pd.testing.assert_frame_equal(fr.pseudo_real_time(s, state_space=False), others, check_exact=True)
 
 
-def test_targets_load_neither_statsmodels_nor_scipy_stats():
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    code = ("import sys, json\nfrom tests.synthpanel import forecast_panel\nfrom soe_analysis import targets as tg\n"
-            "tg.evaluate_targets(forecast_panel('2023-06'), '2022-10', target_year=2023, n_sims=50)\n"
-            "print(json.dumps(sorted(m for m in ('statsmodels', 'scipy.stats') if m in sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
-                          env={"PYTHONPATH": str(root), "MPLBACKEND": "Agg", "PATH": ""})
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
-
-
 def test_scaled_errors_row_by_row_in_each_rows_mode():
     from soe_analysis.forecast_methods import scaled_error, scaled_errors
 

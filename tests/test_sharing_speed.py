@@ -1,4 +1,10 @@
-"""Kernels import only what they use: the plotting style costs no seaborn, scipy or statsmodels."""
+"""Kernels import only what they use: the plotting style costs no seaborn, scipy or statsmodels, and
+the targets' forecasts no statsmodels or scipy.stats.
+
+One fresh interpreter answers both questions, in order: what the style, the charts and the readers
+load, then what a targets evaluation adds on top (a start-up and a pandas import per question
+would cost about a second each in every test run).
+"""
 
 from __future__ import annotations
 
@@ -9,40 +15,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("seaborn", "scipy", "statsmodels", "mplfonts")
+FORECAST_HEAVY = ("statsmodels", "scipy.stats")
+
+_PROBE = f"""import sys, json
+def loaded(names):
+    print(json.dumps(sorted(m for m in names if m in sys.modules)))
+from soe_analysis.plots.style import set_style
+set_style()
+from soe_analysis import display, drivers, financing, overview, targets, backtest
+from soe_analysis.io import panel, register, validation
+from soe_analysis.plots import drivers, financing, overview, style
+loaded({HEAVY!r})
+from tests.synthpanel import forecast_panel
+targets.evaluate_targets(forecast_panel('2023-06'), '2022-10', target_year=2023, n_sims=50)
+loaded({FORECAST_HEAVY!r})
+"""
 
 
-def _modules_after(code: str) -> list[str]:
-    probe = f"import sys, json\n{code}\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+def _probe() -> tuple[list[str], list[str]]:
+    done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, cwd=ROOT,
                           env={"PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg", "PATH": ""})
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    assert done.returncode == 0, done.stderr[-2000:]
+    style_and_readers, after_targets = (json.loads(line) for line in done.stdout.strip().splitlines()[-2:])
+    return style_and_readers, after_targets
 
 
-def test_set_style_and_the_readers_import_no_heavy_library():
-    code = ("from soe_analysis.plots.style import set_style\nset_style()\n"
-            "from soe_analysis import display, drivers, financing, overview, targets, backtest\n"
-            "from soe_analysis.io import panel, register, validation")
-    assert _modules_after(code) == []
-
-
-def test_set_style_is_seaborns_whitegrid_theme():
-    import matplotlib as mpl
-    import seaborn as sns
-    from matplotlib.colors import to_hex
-
-    from soe_analysis.plots.style import set_style
-
-    with mpl.rc_context():
-        set_style()
-        ours = dict(mpl.rcParams)
-    with mpl.rc_context():
-        sns.set_theme(context="notebook", style="whitegrid", palette="deep")
-        set_style(context="paper")  # the project's own settings on top; then compare the theme part
-        sns.set_theme(context="notebook", style="whitegrid", palette="deep")
-        theirs = dict(mpl.rcParams)
-    differs = {k for k in ours if ours[k] != theirs[k]}
-    # image.cmap is seaborn's "rocket", registered only by importing seaborn: the default is kept
-    assert differs - {"axes.prop_cycle", "image.cmap", "font.sans-serif", "font.family", "axes.unicode_minus",
-                      "figure.dpi", "savefig.dpi", "figure.figsize", "axes.titleweight", "figure.titleweight",
-                      "axes.titley", "axes.formatter.useoffset"} == set()
-    assert [to_hex(c["color"]) for c in ours["axes.prop_cycle"]] == [to_hex(c) for c in sns.color_palette("deep")]
+def test_set_style_charts_readers_and_targets_import_no_heavy_library():
+    style_and_readers, after_targets = _probe()
+    assert style_and_readers == []  # set_style, every chart module and the readers
+    assert after_targets == []  # and then evaluating targets: no statsmodels, no scipy.stats
