@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..io.register import instrument_label
 from ..text.labels import label, labels
+from .style import laid_out, new_axes
 
 
 def labelled(frame: pd.DataFrame, lang: str = "zh", columns=None) -> pd.DataFrame:
@@ -38,9 +39,8 @@ def _legend_below(ax, offset: float = -0.12):
 
 def plot_basis(table: pd.DataFrame, ax=None, lang: str = "zh"):
     """Bars: total saving on each basis, the published figure as a line."""
-    import matplotlib.pyplot as plt
-
-    ax = ax or plt.subplots()[1]
+    own = ax is None
+    ax = new_axes(ax)
     names = [label(b, lang).split("（")[0].split(" (")[0].split(":")[0] for b in table["basis"]]
     colors = ["#c0392b" if m else "#7f8c8d" for m in table["matches_published"]]
     ax.barh(names, table["saving_yi"], color=colors)
@@ -52,29 +52,27 @@ def plot_basis(table: pd.DataFrame, ax=None, lang: str = "zh"):
     ax.invert_yaxis()
     ax.set_xlabel("亿元")
     ax.set_title("各口径节约利息" if lang != "en" else "Saving on each basis")
-    return ax
+    return laid_out(ax, own)
 
 
 def plot_by_group(summary: pd.DataFrame, ax=None, lang: str = "zh",
                   columns=("annual_run_rate_yi", "in_year_yi", "npv_yi")):
     """Grouped bars of savings per enterprise or instrument (亿元)."""
-    import matplotlib.pyplot as plt
-
-    ax = ax or plt.subplots()[1]
+    own = ax is None
+    ax = new_axes(ax)
     data = labelled(summary[list(columns)], lang)
     data.plot.bar(ax=ax, width=0.8)
     ax.set_ylabel("亿元")
     ax.set_xlabel("")
     ax.tick_params(axis="x", rotation=45)
     _legend_below(ax, offset=-0.35)
-    return ax
+    return laid_out(ax, own)
 
 
 def plot_rates_vs_lpr(loans: pd.DataFrame, lpr: pd.DataFrame, ax=None, lang: str = "zh"):
     """Old and new rate of every swap against the LPR (real) in force on the swap dates."""
-    import matplotlib.pyplot as plt
-
-    ax = ax or plt.subplots()[1]
+    own = ax is None
+    ax = new_axes(ax, figsize=(7.5, 4.9))  # room for the legend below the axes
     start = loans["swap_date"].min() - pd.Timedelta(days=20)
     end = loans["swap_date"].max() + pd.Timedelta(days=20)
     steps = pd.concat([lpr[lpr["effective_date"] <= start].tail(1).assign(effective_date=start),
@@ -98,15 +96,14 @@ def plot_rates_vs_lpr(loans: pd.DataFrame, lpr: pd.DataFrame, ax=None, lang: str
     ax.set_ylabel("% / 年" if not en else "% a year")
     ax.set_title("置换前后利率与LPR（点大小=金额）" if not en else "Rates before and after vs the LPR (size = amount)")
     ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
-    return ax
+    return laid_out(ax, own)
 
 
 def plot_scenarios(table: pd.DataFrame, ax=None, lang: str = "zh",
                    columns=("annual_run_rate_yi", "lifetime_yi", "npv_yi")):
     """Savings under the LPR scenarios."""
-    import matplotlib.pyplot as plt
-
-    ax = ax or plt.subplots()[1]
+    own = ax is None
+    ax = new_axes(ax)
     data = table.set_index("scenario")[list(columns)]
     data.index = [label(s, lang) for s in data.index]
     labelled(data, lang).plot.bar(ax=ax, width=0.75)
@@ -115,4 +112,4 @@ def plot_scenarios(table: pd.DataFrame, ax=None, lang: str = "zh",
     ax.set_title("LPR情景下的节约（新增银行贷款随LPR浮动）" if lang != "en"
                  else "Savings under LPR scenarios (new bank loans float)")
     _legend_below(ax)
-    return ax
+    return laid_out(ax, own)
