@@ -13,6 +13,8 @@ from pathlib import Path
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 INLINE_BACKENDS = ("inline", "module://matplotlib_inline.backend_inline")
+# How notebooks print figures: on their own laid-out canvas (not cropped by a measuring draw)
+INLINE_PRINT_OPTIONS = {"bbox_inches": None}
 
 
 def cjk_font_path() -> Path:
@@ -93,14 +95,18 @@ def set_style(context: str = "notebook") -> str:
 
 
 def print_figures_as_laid_out() -> None:
-    """Under IPython, print inline figures on their own canvas (``bbox_inches=None``).
+    """Under IPython's inline backend, print each figure as laid out: one draw, no measuring draw.
 
-    The inline backend's default, ``bbox_inches="tight"``, crops each PNG to its ink, which takes
-    a whole extra draw of every figure to measure it: a third of a chart's cost. Our figures are
-    laid out once instead (the notebook's ``fig.tight_layout()``, or :func:`laid_out`), so they
-    fit the canvas. Outside IPython, or with another backend, nothing changes.
+    Left as they are, a figure a cell leaves open is drawn three times: by pyplot's after-cell
+    hook, then by the printer's measuring draw (for the backend's ``bbox_inches="tight"`` crop,
+    or for any figure still holding a layout engine, even the inert placeholder
+    ``fig.tight_layout()`` leaves behind), then for the PNG. Our figures are laid out once (the
+    notebook's ``fig.tight_layout()``, or :func:`laid_out`) to fit their canvas, so they print
+    with ``bbox_inches=None``, without that placeholder, before the hook. Outside IPython, or
+    with another backend, nothing changes.
     """
     import sys
+    from functools import partial
 
     import matplotlib
 
@@ -112,12 +118,32 @@ def print_figures_as_laid_out() -> None:
     if shell is None or matplotlib.get_backend(auto_select=False) not in INLINE_BACKENDS:
         return
     from IPython.core.pylabtools import select_figure_formats
-    from matplotlib_inline.backend_inline import InlineBackend
+    from matplotlib.figure import Figure
+    # importing the backend wires it into the shell (once), resetting the PNG printer: done first
+    from matplotlib_inline.backend_inline import InlineBackend, flush_figures
 
+    # After each cell pyplot's hook draws every figure changed (interactive mode) and the backend's
+    # prints them: run the printing first, which closes them, so no figure is drawn unseen.
+    after_cell = shell.events.callbacks["post_execute"]
+    if flush_figures in after_cell:
+        after_cell.remove(flush_figures)
+        after_cell.insert(0, flush_figures)
     config = InlineBackend.instance(parent=shell)
-    # kept in the config too: the backend re-applies it when pyplot is first imported
-    config.print_figure_kwargs = {**config.print_figure_kwargs, "bbox_inches": None}
+    config.print_figure_kwargs = {**config.print_figure_kwargs, **INLINE_PRINT_OPTIONS}
     select_figure_formats(shell, config.figure_formats, **config.print_figure_kwargs)
+    if "png" in config.figure_formats:
+        shell.display_formatter.formatters["image/png"].for_type(
+            Figure, partial(_print_png, **config.print_figure_kwargs))
+
+
+def _print_png(fig, **options):
+    """IPython's PNG printer, for a figure whose layout is done (see print_figures_as_laid_out)."""
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        fig.set_layout_engine(None)  # lays nothing out, yet would make matplotlib draw the figure twice
+    return print_figure(fig, fmt="png", base64=True, **options)
 
 
 def new_axes(ax=None, figsize=None):
