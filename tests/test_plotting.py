@@ -252,43 +252,54 @@ def test_the_fit_check_sees_a_figure_not_laid_out():
     plt.close(fig)
 
 
-def test_set_style_makes_the_inline_backend_print_figures_uncropped(tmp_path):
+@pytest.mark.parametrize("style_first", [False, True], ids=["pyplot-first", "style-first"])
+def test_set_style_makes_the_inline_backend_draw_each_figure_once_uncropped(tmp_path, style_first):
     import json
     import subprocess
     import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    # in a fresh process: an IPython shell with the inline backend, as in a notebook kernel
+    # in a fresh process, a shell as in a notebook kernel: the inline backend chosen by MPLBACKEND and
+    # wired in when first used; a cell leaves its figure open for the backend to print after the cell
     code = """if True:
-        import base64, json, struct
+        import base64, json, struct, sys
+        import matplotlib.figure
         from IPython.core.interactiveshell import InteractiveShell
         shell = InteractiveShell.instance()
-        shell.enable_gui = lambda gui=None: None
-        shell.enable_matplotlib("inline")
-        import matplotlib.pyplot as plt
-        from matplotlib_inline.backend_inline import InlineBackend
+        shell.display_formatter.active_types = ["text/plain", "image/png"]
+        pngs, draws = [], []
+        shell.display_pub.publish = lambda data, *a, **k: pngs.append(data.get("image/png"))
+        draw = matplotlib.figure.Figure.draw
+        matplotlib.figure.Figure.draw = lambda fig, renderer: (draws.append(1), draw(fig, renderer))[1]
+        cell = ("import matplotlib.pyplot as plt\\nfig, ax = plt.subplots(figsize=(4, 3), dpi=100)\\n"
+                "ax.plot([0, 1])\\nax.set_axis_off()\\nfig.tight_layout()")  # ink in the middle only
+
+        def run():
+            pngs.clear(), draws.clear()
+            shell.run_cell(cell)
+            (png,) = [p for p in pngs if p]
+            return {"size": list(struct.unpack(">II", base64.b64decode(png)[16:24])), "draws": len(draws)}
+
         from soe_analysis.plots.style import set_style
-
-        def png_size():
-            fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
-            ax.plot([0, 1])
-            ax.set_axis_off()  # the ink is a line in the middle: a tight crop shrinks the PNG
-            png = base64.b64decode(shell.display_formatter.formatters["image/png"](fig))
-            plt.close(fig)
-            return list(struct.unpack(">II", png[16:24]))
-
-        before = png_size()
-        set_style()
-        print(json.dumps({"before": before, "after": png_size(),
-                          "bbox": InlineBackend.instance().print_figure_kwargs.get("bbox_inches", "unset")}))
+        got = {}
+        if sys.argv[1] == "style-first":
+            set_style()
+        else:
+            got["unstyled"] = run()
+            set_style()
+        got["styled"] = run()
+        print(json.dumps(got))
     """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          env={"PYTHONPATH": str(root), "PATH": "", "HOME": str(tmp_path)})  # IPython writes its profile there
+    done = subprocess.run([sys.executable, "-c", code, "style-first" if style_first else "pyplot-first"],
+                          capture_output=True, text=True, check=True,
+                          env={"PYTHONPATH": str(root), "PATH": "", "HOME": str(tmp_path),  # IPython's profile
+                               "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
     got = json.loads(done.stdout.strip().splitlines()[-1])
-    assert got["before"][0] < 400 and got["before"][1] < 300  # the inline default crops to the ink
-    assert got["after"] == [400, 300]  # 4 × 3 in at 100 dpi: the whole canvas, as laid out
-    assert got["bbox"] is None  # kept in the config, which the backend re-applies on its activation
+    if not style_first:  # the inline backend's own way: cropped to the ink, the figure drawn thrice
+        assert got["unstyled"]["size"][0] < 400 and got["unstyled"]["size"][1] < 300
+        assert got["unstyled"]["draws"] == 3
+    assert got["styled"] == {"size": [400, 300], "draws": 1}  # 4 × 3 in at 100 dpi: the whole canvas
 
 
 def test_set_style_outside_ipython_leaves_ipython_unimported():
