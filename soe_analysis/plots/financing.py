@@ -33,6 +33,23 @@ def labelled(frame: pd.DataFrame, lang: str = "zh", columns=None) -> pd.DataFram
     return out.rename(index={"Total": label("Total", lang), "total": label("total", lang)})
 
 
+def _column_bars(ax, table: pd.DataFrame, width: float):
+    """The bars ``table.plot.bar(ax=ax, width=width)`` draws, without pandas' plotting machinery
+    (a third of these charts' cost): one group of bars per row at x = 0, 1, …, one bar and colour
+    (C0, C1, …) per column, labelled with the column's name; pandas' margins and x labels."""
+    import numpy as np
+
+    x = np.arange(len(table))
+    step = width / max(table.shape[1], 1)
+    for i, name in enumerate(table.columns):
+        ax.bar(x - width / 2 + step * (i + 0.5), table[name].to_numpy(dtype=float), step, label=str(name),
+               color=f"C{i}")
+    ax.set_xlim(-width / 2 - 0.25, len(table) - 1 + width / 2 + 0.25)
+    ax.set_xticks(x, [str(v) for v in table.index])
+    if table.index.name is not None:
+        ax.set_xlabel(str(table.index.name))
+
+
 def _legend_below(ax, offset: float = -0.12):
     ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, offset), frameon=False)
 
@@ -61,7 +78,7 @@ def plot_by_group(summary: pd.DataFrame, ax=None, lang: str = "zh",
     own = ax is None
     ax = new_axes(ax)
     data = labelled(summary[list(columns)], lang)
-    data.plot.bar(ax=ax, width=0.8)
+    _column_bars(ax, data, width=0.8)
     ax.set_ylabel("亿元")
     ax.set_xlabel("")
     ax.tick_params(axis="x", rotation=45)
@@ -106,7 +123,7 @@ def plot_scenarios(table: pd.DataFrame, ax=None, lang: str = "zh",
     ax = new_axes(ax)
     data = table.set_index("scenario")[list(columns)]
     data.index = [label(s, lang) for s in data.index]
-    labelled(data, lang).plot.bar(ax=ax, width=0.75)
+    _column_bars(ax, labelled(data, lang), width=0.75)
     ax.set_ylabel("亿元")
     ax.tick_params(axis="x", rotation=0)
     ax.set_title("LPR情景下的节约（新增银行贷款随LPR浮动）" if lang != "en"
