@@ -116,7 +116,10 @@ def print_figures_as_laid_out() -> None:
     from IPython import get_ipython
 
     shell = get_ipython()
-    if shell is None or matplotlib.get_backend(auto_select=False) not in INLINE_BACKENDS:
+    # the backend asked for, not resolved (resolving it would import pyplot): as matplotlib_inline reads it
+    asked = (matplotlib.get_backend(auto_select=False) if matplotlib.__version_info__ >= (3, 10)
+             else matplotlib.rcParams._get("backend"))
+    if shell is None or asked not in INLINE_BACKENDS:
         return
     from IPython.core.pylabtools import select_figure_formats
     from matplotlib.figure import Figure
