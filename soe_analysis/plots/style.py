@@ -68,6 +68,7 @@ def set_style(context: str = "notebook") -> str:
     from cycler import cycler
 
     family = cjk_font_name()
+    print_figures_as_laid_out()  # first: wiring the inline backend in may apply its own rc settings
     if context != "notebook":  # other scales: seaborn's own (rare; pays its import)
         import seaborn as sns
 
@@ -92,7 +93,6 @@ def set_style(context: str = "notebook") -> str:
         "axes.titley": 1.0,
         "axes.formatter.useoffset": False,
     })
-    print_figures_as_laid_out()
     return family
 
 
