@@ -301,9 +301,10 @@ def source_note(meta: dict) -> str:
 
 def plot_mape_by_month(record: pd.DataFrame, *, ax=None, title: str = "", lang: str = "zh"):
     """MAPE (%) of each method by forecast month (log scale; run-rate is far off)."""
-    import matplotlib.pyplot as plt
+    from .plots.style import laid_out, new_axes
 
-    ax = ax or plt.subplots(figsize=(6, 3.6))[1]
+    own = ax is None
+    ax = new_axes(ax, figsize=(6, 3.6))
     summary = summarise(record)
     for method, g in summary.groupby("method", sort=False):
         ax.plot(g["month"], g["mape_pct"], "o-" if method == NESTED else ".--",
@@ -314,7 +315,7 @@ def plot_mape_by_month(record: pd.DataFrame, *, ax=None, title: str = "", lang: 
     ax.set_ylabel("MAPE (%)")
     ax.set_title(title)
     ax.legend(fontsize=7)
-    return ax
+    return laid_out(ax, own)
 
 
 def _plain_log_labels(axis) -> None:
@@ -332,9 +333,10 @@ def _plain_log_labels(axis) -> None:
 
 def plot_coverage(pooled_rows: pd.DataFrame, *, ax=None, lang: str = "zh"):
     """Pooled 80% and 95% interval coverage per method (and metric), with the nominal lines."""
-    import matplotlib.pyplot as plt
+    from .plots.style import laid_out, new_axes
 
-    ax = ax or plt.subplots(figsize=(8, 3.6))[1]
+    own = ax is None
+    ax = new_axes(ax, figsize=(8, 3.6))
     labels = [f"{r.get('metric', '')} {r['method']}".strip() for _, r in pooled_rows.iterrows()]
     x = np.arange(len(labels))
     ax.bar(x - 0.2, pooled_rows["coverage80_pct"], 0.4, label="80%")
@@ -345,7 +347,7 @@ def plot_coverage(pooled_rows: pd.DataFrame, *, ax=None, lang: str = "zh"):
     ax.set_xticklabels(labels, rotation=35, ha="right", fontsize=7)
     ax.set_ylabel("覆盖率 (%)" if lang == "zh" else "coverage (%)")
     ax.legend(fontsize=8)
-    return ax
+    return laid_out(ax, own)
 
 
 __all__ = ["load_release_csv", "availability", "run_backtest", "summarise", "pooled",

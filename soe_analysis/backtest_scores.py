@@ -168,9 +168,10 @@ def reliability(scores: pd.DataFrame) -> pd.DataFrame:
 
 def plot_reliability(tables: dict, *, ax=None, lang: str = "zh"):
     """Reliability diagram: observed frequency against forecast probability, per horizon."""
-    import matplotlib.pyplot as plt
+    from .plots.style import laid_out, new_axes
 
-    ax = ax or plt.subplots(figsize=(4.2, 4.2))[1]
+    own = ax is None
+    ax = new_axes(ax, figsize=(4.2, 4.2))
     ax.plot([0, 1], [0, 1], "--", color="grey", lw=1)
     for label, t in tables.items():
         if len(t):
@@ -182,4 +183,4 @@ def plot_reliability(tables: dict, *, ax=None, lang: str = "zh"):
     ax.set_xlabel("预测概率" if lang == "zh" else "forecast probability")
     ax.set_ylabel("实际频率" if lang == "zh" else "observed frequency")
     ax.legend(fontsize=8)
-    return ax
+    return laid_out(ax, own)

@@ -423,9 +423,10 @@ def style_status(display: pd.DataFrame, statuses, lang: str = "zh"):
 def plot_fan(row: dict, draws, path: pd.Series | None = None, *, target_year: int = 2023,
              lang: str = "zh", ax=None):
     """Fan chart of one target: observed path, cone to the December 50/80/95% ranges, target line."""
-    import matplotlib.pyplot as plt
+    from .plots.style import laid_out, new_axes
 
-    ax = ax or plt.subplots(figsize=(6, 3.6))[1]
+    own = ax is None
+    ax = new_axes(ax, figsize=(6, 3.6))
     d = np.asarray(draws, float)
     d = d[np.isfinite(d)]
     origin_year, origin_month = (int(x) for x in row["origin"].split("-"))
@@ -457,15 +458,16 @@ def plot_fan(row: dict, draws, path: pd.Series | None = None, *, target_year: in
         title = f"{title} ({row['unit']})  P={row['p_reach'] * 100:.0f}%" + (note if np.isfinite(cover) else "")
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
-    return ax
+    return laid_out(ax, own)
 
 
 def plot_required(table: pd.DataFrame, *, lang: str = "zh", ax=None):
     """Required average per remaining month against what those months delivered in past years."""
-    import matplotlib.pyplot as plt
+    from .plots.style import laid_out, new_axes
 
     t = table[np.isfinite(table["required_monthly"])]
-    ax = ax or plt.subplots(figsize=(7, 3.6))[1]
+    own = ax is None
+    ax = new_axes(ax, figsize=(7, 3.6))
     x = np.arange(len(t))
     ax.bar(x - 0.2, t["required_monthly"], 0.4, label="所需月均" if lang == "zh" else "required / month", color="#d73027")
     ax.bar(x + 0.2, t["past_monthly"], 0.4, label="往年同期月均" if lang == "zh" else "past years / month", color="#4c72b0")
@@ -473,4 +475,4 @@ def plot_required(table: pd.DataFrame, *, lang: str = "zh", ax=None):
     ax.set_xticklabels(t["name_zh" if lang == "zh" else "name_en"], rotation=20)
     ax.set_ylabel("亿元 / 月" if lang == "zh" else "亿元 per month")
     ax.legend(fontsize=8)
-    return ax
+    return laid_out(ax, own)

@@ -65,7 +65,9 @@ def test_charts_take_ax_and_return_it():
     import matplotlib.pyplot as plt
 
     from soe_analysis.plots import overview as charts
+    from soe_analysis.plots.style import set_style
 
+    set_style()  # the CJK font: a chart that makes its figure lays it out, measuring its Chinese text
     totals = overview.group_totals(_panel(), "2022-02")
     fig, axes = plt.subplots(1, 2)
     assert charts.plot_balance_sheet(totals, ax=axes[0]) is axes[0]

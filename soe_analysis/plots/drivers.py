@@ -15,6 +15,7 @@ from ..metrics import format_number
 from ..params import check_lang
 from ..text.labels import label as _label
 from ..text.labels import labels as _labels
+from .style import heatmap, laid_out, new_axes
 
 UP, DOWN, LEVEL = "#3a923a", "#c03d3e", "#4c72b0"
 
@@ -26,14 +27,6 @@ def _num(value: float, sign: bool = False) -> str:
     return format_number(value, sign=sign)
 
 
-def _axes(ax, figsize=(9, 4.5)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
 def waterfall(start: float, steps: pd.Series, *, start_label: str = "", end_label: str = "",
               title: str = "", unit: str = "亿元", ax=None, annotate: bool = True):
     """A waterfall from ``start`` through the ``steps`` (label → effect) to their end.
@@ -41,7 +34,8 @@ def waterfall(start: float, steps: pd.Series, *, start_label: str = "", end_labe
     NaN steps are drawn as empty (their amount is counted elsewhere in the bridge). The end bar
     is ``start + Σ steps`` (NaN skipped).
     """
-    ax = _axes(ax)
+    own = ax is None
+    ax = new_axes(ax, figsize=(8.5, 5.2))  # room for the rotated labels below the bars
     steps = pd.Series(steps, dtype=float)
     values = steps.fillna(0.0).to_numpy()
     end = start + values.sum()
@@ -59,10 +53,9 @@ def waterfall(start: float, steps: pd.Series, *, start_label: str = "", end_labe
     x = np.arange(len(labels))
     # a level below zero is drawn downwards from zero
     ax.bar(x, heights, bottom=bottoms, color=colors, edgecolor="white", width=0.7)
-    # connectors between bars
+    # connectors between bars: one collection, not a line each (ax.plot's per-call cost)
     running = np.concatenate([[start], start + np.cumsum(values)])
-    for i, lvl in enumerate(running):
-        ax.plot([x[i] + 0.35, x[i + 1] - 0.35], [lvl, lvl], color="#888888", lw=0.8)
+    ax.hlines(running, x[:-1] + 0.35, x[1:] - 0.35, color="#888888", lw=0.8, capstyle="round")
     if annotate:  # above a rise or a positive level, below a fall or a negative level
         shown = [start, *steps.to_numpy(), end]
         tops = [max(b, b + h) for b, h in zip(bottoms, heights)]
@@ -82,7 +75,7 @@ def waterfall(start: float, steps: pd.Series, *, start_label: str = "", end_labe
     ax.set_ylabel(unit)
     if title:
         ax.set_title(title)
-    return ax
+    return laid_out(ax, own)
 
 
 def plot_bridge(br: Bridge, enterprise: str | None = None, *, lang: str = "zh", drop_zero: bool = True,
@@ -115,12 +108,11 @@ def plot_heatmap(br: Bridge, *, lang: str = "zh", ax=None):
     """
     import matplotlib.pyplot as plt
 
-    from .style import heatmap
-
     lang = check_lang(lang)
     data = br.effects.loc[:, (br.effects.fillna(0) != 0).any(axis=0)]
     data = data.rename(columns=_labels(data.columns, lang))
-    ax = _axes(ax, figsize=(10, 0.45 * len(data) + 1.8))
+    own = ax is None
+    ax = new_axes(ax, figsize=(10, 0.45 * len(data) + 2.2))
     # colour scale saturates at the 90th percentile of |effect| so that one enterprise's large
     # revenue and cost swings do not wash out the rest; the printed values are exact
     magnitudes = np.abs(data.to_numpy(dtype=float))
@@ -136,7 +128,7 @@ def plot_heatmap(br: Bridge, *, lang: str = "zh", ax=None):
     ax.tick_params(axis="x", rotation=35)
     for label in ax.get_xticklabels():
         label.set_ha("right")
-    return ax
+    return laid_out(ax, own)
 
 
 def plot_ranking(br: Bridge, *, lang: str = "zh", top: int = 15, by: str = "cell", ax=None):
@@ -158,7 +150,8 @@ def plot_ranking(br: Bridge, *, lang: str = "zh", top: int = 15, by: str = "cell
                  else f"The {len(series)} largest contributions (亿元)")
     else:
         raise ValueError(f"by must be 'cell' or 'enterprise', got {by!r}")
-    ax = _axes(ax, figsize=(8, 0.35 * len(series) + 1.5))
+    own = ax is None
+    ax = new_axes(ax, figsize=(8, 0.35 * len(series) + 1.5))
     ax.barh(np.arange(len(series)), series.to_numpy(), color=[UP if v >= 0 else DOWN for v in series])
     ax.set_yticks(np.arange(len(series)))
     ax.set_yticklabels(series.index)
@@ -167,4 +160,4 @@ def plot_ranking(br: Bridge, *, lang: str = "zh", top: int = 15, by: str = "cell
         ax.text(v, i, f" {_num(v, sign=True)} ", va="center", ha="left" if v >= 0 else "right", fontsize=8)
     ax.set_xlabel("亿元")
     ax.set_title(title)
-    return ax
+    return laid_out(ax, own)

