@@ -246,11 +246,16 @@ def _period_values(visible: pd.DataFrame, period: pd.Period, basis: str) -> pd.D
     if rows.index.has_duplicates:
         dup = rows.index[rows.index.duplicated()][0]
         raise DataError(f"{dup} has more than one row for {month_str(period)}", column="enterprise")
-    out = pd.DataFrame(index=rows.index)
+    columns = {}  # built whole, not a column inserted at a time
     for line in LINES_USED:
         col = value_column(line, basis)
-        out[line] = pd.to_numeric(rows[col], errors="coerce").astype(float) if col in rows else np.nan
-    return out
+        if col not in rows:
+            columns[line] = np.full(len(rows), np.nan)
+        else:
+            values = rows[col]
+            columns[line] = (values if values.dtype.kind == "f" else pd.to_numeric(values, errors="coerce")
+                             ).to_numpy(dtype=float)
+    return pd.DataFrame(columns, index=rows.index)
 
 
 def _reported_base(visible: pd.DataFrame, current: pd.Period, old: pd.DataFrame) -> tuple[pd.DataFrame, str]:
