@@ -205,3 +205,18 @@ def test_index_key_figures_read_like_the_issue_asks():
     for expected in ("资产总额 3,325.44亿元", "资产总额同比 +7.98%", "营业收入 P(达成) 73%",
                      "年化节约利息 21.52亿元", "亏损企业 2", "公开数口径 年化节约（置换时余额×利差）", "运行概览", "融资置换节约利息"):
         assert expected in text, expected
+
+
+def test_a_column_code_has_one_wording_in_headers_and_labels():
+    """A code that is a column is worded once: table headers (header) and charts and sentences
+    (label) print the same words, except the codes two analyses use for different things."""
+    from soe_analysis.text.labels import COLUMNS, LABELS, TWO_MEANINGS, header, label
+
+    assert set(LABELS) & set(COLUMNS) == TWO_MEANINGS
+    for code in COLUMNS:
+        if code not in TWO_MEANINGS:
+            for lang in ("zh", "en"):
+                assert label(code, lang) == header(code, lang), code
+    # e.g. the interest split's rate: one wording, its unit said once, in the header style
+    assert label("rate_base_pct", "zh") == "基期隐含年利率（%）"
+    assert label("rate_base_pct", "en") == "Implied annual rate, base (%)"

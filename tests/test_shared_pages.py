@@ -71,7 +71,7 @@ def test_workbook_holds_every_table_with_the_notebooks_numbers(built):
     headers = [c.value for c in sheet[HEADER_ROW]]
     rows = list(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     matches = [r for r in rows if r[headers.index("与公开数一致")] == "是"]
-    assert len(matches) == 1 and round(matches[0][headers.index("节约(亿元)")], 2) == 21.52
+    assert len(matches) == 1 and round(matches[0][headers.index("节约（亿元）")], 2) == 21.52
     record = next(t for t in recorded["03_financing_savings"]["tables"] if t["title"] == "各口径节约")
     # Excel keeps 15 significant digits: 21.519999999999996 comes back as 21.52
     assert [list(r) for r in rows] == [[("是" if v else "否") if isinstance(v, bool) else

@@ -79,12 +79,12 @@ COLUMNS: dict[str, tuple[str, str, str | None]] = {
     "volume_chain": ("规模影响（连环替代）", "Volume effect (chain)", "yi"),
     "margin_chain": ("利润率影响（连环替代）", "Margin effect (chain)", "yi"),
     "mix_chain": ("结构影响（连环替代）", "Mix effect (chain)", "yi"),
-    "avg_debt_base": ("基期平均带息负债", "Base average debt", "yi"),
-    "avg_debt_current": ("本期平均带息负债", "Current average debt", "yi"),
-    "rate_base_pct": ("基期年利率", "Base annual rate", "pct"),
-    "rate_current_pct": ("本期年利率", "Current annual rate", "pct"),
-    "interest_base": ("基期利息费用", "Base interest expense", "yi"),
-    "interest_current": ("本期利息费用", "Current interest expense", "yi"),
+    "avg_debt_base": ("基期平均带息负债", "Average debt, base", "yi"),
+    "avg_debt_current": ("本期平均带息负债", "Average debt, current", "yi"),
+    "rate_base_pct": ("基期隐含年利率", "Implied annual rate, base", "pct"),
+    "rate_current_pct": ("本期隐含年利率", "Implied annual rate, current", "pct"),
+    "interest_base": ("基期利息费用", "Interest expense, base", "yi"),
+    "interest_current": ("本期利息费用", "Interest expense, current", "yi"),
     "debt_volume": ("负债规模影响", "Debt-volume effect", "yi"), "rate": ("利率影响", "Rate effect", "yi"),
     "period_length": ("期间长度影响", "Period-length effect", "yi"),
     "debt_volume_chain": ("负债规模影响（连环替代）", "Debt-volume effect (chain)", "yi"),
@@ -367,6 +367,8 @@ def basis_label(basis: str, lang: str = "zh") -> str:
 # ------------------------------------------------------------------ drivers, savings bases, split columns
 # ``LABELS[key] = (zh, en)``: analyses return codes (``revenue_volume``, ``in_year_yi``…); tables,
 # charts and sentences look their names up with :func:`label`, so one word never has two spellings.
+# A code that is also a column in :data:`COLUMNS` is worded there only (label() falls back to it),
+# except the few codes two analyses use for different things (:data:`TWO_MEANINGS`).
 LABELS: dict[str, tuple[str, str]] = {
     # profit-bridge drivers (soe_analysis.drivers_bridge.DRIVERS)
     "revenue_volume": ("收入规模(按基期利润率)", "Revenue volume at base margin"),
@@ -402,43 +404,35 @@ LABELS: dict[str, tuple[str, str]] = {
     "npv_pct_par": ("净现值占面值(%)", "NPV (% of par)"),
     "old_rate_pct": ("原利率(%)", "Old rate (%)"),
     "new_rate_pct": ("新利率(%)", "New rate (%)"),
-    "spread_pp": ("利差(百分点)", "Spread (pts)"),
     "loans": ("笔数", "Loans"),
-    "saving_yi": ("节约(亿元)", "Saving (亿元)"),
-    "pct_of_par": ("占置换金额(%)", "% of amount refinanced"),
-    "matches_published": ("与公开数一致", "Reproduces published"),
-    "implied_spread_pp": ("公开数隐含利差(百分点)", "Spread the published figure implies (pts)"),
     "label": ("口径", "Basis"),
-    "rate_pct": ("利率(%)", "Rate (%)"),
     "annual_saving_yi": ("年化节约(亿元)", "Run-rate saving (亿元/yr)"),
     "npv_per_yi": ("每亿元净现值(亿元)", "NPV per 亿元 (亿元)"),
     "breakeven_month": ("回本月数", "Break-even month"),
     "rank": ("排序", "Rank"),
-    "enterprise": ("企业", "Enterprise"),
     "instrument": ("融资品种", "Instrument"),
     "repayment": ("还款方式", "Repayment"),
     "remaining_term_m": ("剩余期限(月)", "Remaining term (months)"),
     "scenario": ("情景", "Scenario"),
     "shift_bp": ("LPR变动(bp)", "LPR shift (bp)"),
-    "interest_base": ("基期利息费用(亿元)", "Interest expense, base (亿元)"),
-    "interest_current": ("本期利息费用(亿元)", "Interest expense, current (亿元)"),
-    "avg_debt_base": ("基期平均带息负债(亿元)", "Average debt, base (亿元)"),
-    "avg_debt_current": ("本期平均带息负债(亿元)", "Average debt, current (亿元)"),
-    "rate_base_pct": ("基期隐含年利率(%)", "Implied rate, base (% a year)"),
-    "rate_current_pct": ("本期隐含年利率(%)", "Implied rate, current (% a year)"),
-    "change": ("变动(亿元)", "Change (亿元)"),
     "volume_effect": ("规模影响(亿元)", "Volume effect (亿元)"),
     "rate_effect": ("利率影响(亿元)", "Rate effect (亿元)"),
     "length_effect": ("期间长度影响(亿元)", "Period-length effect (亿元)"),
     "swaps_effect": ("置换贡献(亿元)", "Swaps' effect (亿元)"),
     "share_of_rate_effect_explained": ("置换解释利率影响比例", "Share of rate effect from swaps"),
-    "reason": ("说明", "Note"),
     "old_instrument": ("原融资品种", "Original instrument"),
     # LPR scenarios
     "flat": ("LPR不变", "LPR flat"),
     "lpr_minus_25bp": ("LPR下调25bp", "LPR −25bp"),
     "lpr_plus_50bp": ("LPR上调50bp", "LPR +50bp"),
 }
+
+
+# codes worded differently by context: the financing basis table's ``label`` column holds a basis
+# (口径), elsewhere a note; the bridge's ``margin`` driver is net-revenue margin, the revenue
+# decomposition's ``margin`` its margin effect; ``amount_yi`` is a refinanced amount in the savings
+# tables, any loan's amount (or a remaining balance) in the register's
+TWO_MEANINGS = frozenset({"label", "margin", "amount_yi"})
 
 
 def label(key: str, lang: str = "zh") -> str:
