@@ -17,7 +17,7 @@ return). An empty Series gives an empty Series.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 import numpy as np
 import pandas as pd
@@ -32,9 +32,16 @@ def round_half_up(value: float, digits: int = 2) -> float:
     """Round as a printed report does (half away from zero), immune to binary representation."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return float("nan")
-    quantum = Decimal(1).scaleb(-digits)
+    value = float(value)
+    if math.isinf(value):
+        return value
     # repr() gives the shortest decimal that round-trips, so 0.125 stays 0.125
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    number, quantum = Decimal(repr(value)), Decimal(1).scaleb(-digits)
+    # decimal's default 28 digits cannot hold a huge figure (a margin on a near-zero revenue can
+    # give 1e103) to ``digits`` places: give such a figure the digits it needs
+    needed = number.adjusted() + digits + 2
+    context = Context(prec=needed) if needed > 28 else None
+    return float(number.quantize(quantum, rounding=ROUND_HALF_UP, context=context))
 
 
 WAN_PER_YI = 10_000
