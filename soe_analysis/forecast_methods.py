@@ -175,8 +175,6 @@ def scaled_error(actual, point, month, mode):
 
 def scaled_errors(actual, point, month, modes) -> np.ndarray:
     """:func:`scaled_error` of each row in the row's own mode, in one pass over the arrays."""
-    actual, point = np.asarray(actual, float), np.asarray(point, float)
     ratio = np.asarray(modes, object) == "ratio"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        err = np.where(ratio, np.log(actual / point), actual - point)
-    return err / ((12 - np.asarray(month, float)) / 12)
+    return np.where(ratio, scaled_error(actual, point, month, "ratio"),
+                    scaled_error(actual, point, month, "difference"))

@@ -50,20 +50,21 @@ def _start_tags(html: str) -> list[tuple[str, list]]:
 def test_a_page_built_with_its_figures_set_aside_is_the_same_page(shared):
     nb = _notebook()
     whole = execute._render(copy.deepcopy(nb), "nb", "zh", shared=shared)
-    prefix, images = execute._set_images_aside(nb)
-    assert images == [PNG, PNG]
+    images = execute._set_images_aside(nb)
+    prefix = images.prefix
+    assert images.pieces == [PNG, PNG]
     assert PNG not in nbformat.writes(nb)  # the notebook rendered carries only the tokens
     light = execute._render(nb, "nb", "zh", shared=shared)
     assert PNG.strip() not in light and f"{prefix}0x" in light and f"{prefix}1x" in light
-    assert execute._put_images_back(light, prefix, images) == whole
+    assert images.put_back(light) == whole
     assert whole.count(f"data:image/png;base64,{PNG}") == 2
 
 
 def test_image_data_that_is_not_plain_base64_is_left_to_the_sanitizer():
     hostile = 'AAAA"><script>alert(1)</script><img src="https://example.com/x.png'
     nb = _notebook(png=hostile)
-    _, images = execute._set_images_aside(nb)
-    assert images == []  # stays in the notebook, so nbconvert escapes it and nh3 sees it
+    images = execute._set_images_aside(nb)
+    assert images.pieces == []  # stays in the notebook, so nbconvert escapes it and nh3 sees it
     assert nb.cells[1].outputs[1]["data"]["image/png"] == hostile
     page = execute._render(nb, "nb", "zh", shared=True)
     tags = _start_tags(page.split("<body", 1)[1])

@@ -25,31 +25,34 @@ TEMPLATE_NAME = "soe_html"
 
 
 
-class _HtmlSetAside:
-    """A template filter keeping HTML out of nbconvert's BeautifulSoup pass over a whole page.
+class _SetAside:
+    """Pieces of a page kept out of the passes over it: each is replaced by a short random token
+    (:meth:`__call__`, usable as a template filter) and :meth:`put_back` restores them.
 
-    That pass parses and re-serializes every element to add alt texts and tabindex to the
-    template's image and cell wrappers; the highlighted code and HTML outputs inside them were
-    most of its cost. The filter stores each piece and leaves a token; :meth:`put_back` restores
-    them in the exported page, before it is sanitized and checked like any other.
+    Used twice: highlighted code and HTML outputs are kept out of nbconvert's BeautifulSoup pass
+    (it parses and re-serializes every element to add alt texts and tabindex to the template's
+    own wrappers, and these were most of its cost) and are back before the page is sanitized;
+    embedded figures are kept out of every pass, sanitizing included (see :func:`_set_images_aside`).
     """
 
-    def __init__(self):
+    def __init__(self, kind: str):
+        self.kind = kind
         self.start()
 
     def start(self) -> None:
-        self.prefix, self.pieces = f"soehtml{secrets.token_hex(8)}n", []
+        """Forget earlier pieces; tokens from now on carry a new random prefix."""
+        self.prefix, self.pieces = f"soe{self.kind}{secrets.token_hex(8)}n", []
 
-    def __call__(self, html) -> str:
-        self.pieces.append(str(html))
+    def __call__(self, text) -> str:
+        self.pieces.append(str(text))
         return f"{self.prefix}{len(self.pieces) - 1}x"
 
     def put_back(self, page: str) -> str:
-        pieces, self.pieces = self.pieces, []
+        pieces = self.pieces
         return re.sub(rf"{self.prefix}(\d+)x", lambda match: pieces[int(match[1])], page) if pieces else page
 
 
-_SET_ASIDE = _HtmlSetAside()
+_HTML_ASIDE = _SetAside("html")
 
 
 @functools.lru_cache(maxsize=None)
@@ -64,7 +67,7 @@ def _exporter(shared: bool, lang: str):
         exclude_anchor_links=True,
     )
     exporter.language_code = "zh-CN" if lang == "zh" else "en"
-    exporter.register_filter("soe_set_aside", _SET_ASIDE)
+    exporter.register_filter("soe_set_aside", _HTML_ASIDE)
     if shared:
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
@@ -123,39 +126,30 @@ _IMAGE_MIMES = ("image/png", "image/jpeg")
 _PLAIN_BASE64 = re.compile(r"[A-Za-z0-9+/=\n]*")
 
 
-def _set_images_aside(nb) -> tuple[str, list[str]]:
-    """Replace, in place, each embedded PNG/JPEG of ``nb``'s outputs by a token; (token prefix, data).
+def _set_images_aside(nb) -> _SetAside:
+    """Replace, in place, each embedded PNG/JPEG of ``nb``'s outputs by a token; returns the tokens' keeper.
 
     Only data that is plain base64 (letters, digits, ``+/=``, newlines) is set aside: nothing in it
     can end an attribute or hide markup, so putting it back after sanitizing is as safe as having
     sanitized it, and parsers and :func:`~.sharing.page_problems` skip it the same way.
     """
-    prefix = f"soeimage{secrets.token_hex(8)}n"
-    images: list[str] = []
+    images = _SetAside("image")
     for cell in nb.cells:
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
             data = output.get("data", {})
             for mime in _IMAGE_MIMES:
                 value = data.get(mime)
                 if isinstance(value, str) and _PLAIN_BASE64.fullmatch(value):
-                    data[mime] = f"{prefix}{len(images)}x"
-                    images.append(value)
-    return prefix, images
-
-
-def _put_images_back(page: str, prefix: str, images: list[str]) -> str:
-    """``page`` with the tokens of :func:`_set_images_aside` replaced by their data again."""
-    if not images:
-        return page
-    return re.sub(rf"{prefix}(\d+)x", lambda match: images[int(match[1])], page)
+                    data[mime] = images(value)
+    return images
 
 
 def _render(nb, name: str, lang: str, shared: bool) -> str:
     """A notebook as one self-contained page: CSP first in the head, the body sanitized."""
     resources = {"metadata": {"name": name}, "soe_csp_meta": CSP_META}
-    _SET_ASIDE.start()
+    _HTML_ASIDE.start()
     page, _ = _exporter(shared, lang).from_notebook_node(nb, resources=resources)
-    page = _SET_ASIDE.put_back(page)
+    page = _HTML_ASIDE.put_back(page)
     if shared:
         page = with_cjk_font(page)
     return sanitize_page(page)
@@ -200,9 +194,9 @@ def _write_pages(executed: Path, stage: Path, name: str, job: dict, entry: dict,
     nb.cells.insert(0, _period_cell(job["note"]))
     nbformat.write(nb, executed)
     entry["files"]["notebook"] = executed.name
-    prefix, images = _set_images_aside(nb)  # nb is not written again
+    images = _set_images_aside(nb)  # nb is not written again
     full = _render(nb, name, job["lang"], shared=False)
-    (stage / f"{name}.html").write_text(_put_images_back(full, prefix, images), encoding="utf-8")
+    (stage / f"{name}.html").write_text(images.put_back(full), encoding="utf-8")
     entry["files"]["html"] = f"{name}.html"
     if entry["status"] != "ok":
         return
@@ -211,7 +205,7 @@ def _write_pages(executed: Path, stage: Path, name: str, job: dict, entry: dict,
     if problems:
         entry.update(status="failed", error=f"shared HTML not safe to share: {problems[0]}")
     else:
-        shared = _put_images_back(shared, prefix, images)
+        shared = images.put_back(shared)
         (stage / f"{name}.shared.html").write_text(shared, encoding="utf-8")
         entry["files"]["shared"] = f"{name}.shared.html"
 
